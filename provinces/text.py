@@ -1,0 +1,91 @@
+"""Vietnamese text rules shared by search, matching and imports.
+
+Everything that compares names goes through :func:`fold`, so "Bac Lieu", "Bạc Liêu" and
+"BẠC LIÊU" meet in one place; everything that reads a figure written by a person goes
+through :func:`parse_number`, so "81,20", "113.905" and "90,09%" mean what a Vietnamese
+reader means by them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["fold", "parse_number", "slugify_vi"]
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip Vietnamese diacritics (đ → d), collapsing whitespace.
+
+    Punctuation is kept so that callers can still split on it; use :func:`slugify_vi` for
+    a punctuation-free key.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+def slugify_vi(text: str | None) -> str:
+    """ASCII slug of a Vietnamese name: ``"Bà Rịa - Vũng Tàu"`` → ``"ba-ria-vung-tau"``."""
+    return _NOT_WORD.sub("-", fold(text)).strip("-")
+
+
+_NUMBER = re.compile(r"^[+\-−–]?\d[\d.,\s]*%?$")
+
+
+def parse_number(raw: str | int | float | Decimal | None) -> Decimal | None:
+    """Read a number as written in Vietnamese (or English) text.
+
+    - ``"81,20"`` → 81.20 (decimal comma)
+    - ``"113.905"`` → 113905 (a dot followed by exactly three digits groups thousands)
+    - ``"1.234,5"`` → 1234.5, ``"1,234.5"`` → 1234.5 (both separators: the last one is decimal)
+    - ``"90,09%"`` → 90.09 (a percent sign is dropped; the scale is the caller's business)
+    - ``"81.20"`` → 81.20 (a dot followed by other than three digits is decimal)
+    - ``"−17"`` (Unicode minus) → -17
+
+    Returns ``None`` for blank input and raises ``ValueError`` for anything that is not a number,
+    so an import can report the cell instead of storing a guess.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(f"not a number: {raw!r}")
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace("\u00a0", " ")
+    if not text:
+        return None
+    if not _NUMBER.match(text):
+        raise ValueError(f"not a number: {raw!r}")
+    sign = ""
+    if text[0] in "+-−–":
+        sign = "-" if text[0] != "+" else ""
+        text = text[1:]
+    text = text.rstrip("%").replace(" ", "")
+    if "," in text and "." in text:
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        group_sep = "." if decimal_sep == "," else ","
+        text = text.replace(group_sep, "").replace(decimal_sep, ".")
+    elif "," in text:
+        parts = text.split(",")
+        if len(parts) > 2:  # 1,234,567: English thousands
+            text = "".join(parts)
+        else:
+            text = text.replace(",", ".")
+    elif "." in text:
+        parts = text.split(".")
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
+            text = "".join(parts)  # 113.905 or 1.234.567: Vietnamese thousands
+    try:
+        return Decimal(sign + text)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules this out
+        raise ValueError(f"not a number: {raw!r}") from exc

@@ -1,0 +1,264 @@
+"""Derived figures, computed in one place: changes on the previous edition, averages with their
+coverage, percent of a component's maximum, and ranks from scores.
+
+Names follow the ministry's reports: *điểm* (score), *thứ hạng* (rank), *tăng/giảm bậc* (rank
+change: places gained, negative when lost), *trung bình cả nước / vùng* (national / regional
+average). Nothing here is stored: the stored figures are what sources state.
+
+Two rules an analyst relies on:
+- With partial coverage an average of the units that have results is not the national average.
+  The published average is shown where a source states one; a computed one says how many units
+  it covers.
+- A merged unit's "previous year" is its predecessors' results, listed as such; they are never
+  blended into one invented number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch
+
+from .models import Edition, PublishedAverage, Result
+
+TWO_PLACES = Decimal("0.01")
+
+
+def _round(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Average:
+    """An average score, and where it comes from.
+
+    ``published``: a source states it (``units`` is then the number of units ranked).
+    ``computed``: the mean of the ``units`` results held, out of ``units_total``; not the national
+    average unless ``units == units_total``.
+    """
+
+    value: Decimal | None
+    kind: str  # "published" | "computed" | "missing"
+    units: int
+    units_total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.kind == "published" or (self.units == self.units_total and self.units > 0)
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.kind == "published":
+            return _("trung bình đã công bố")
+        if self.kind == "computed":
+            return _("trung bình của %(n)s/%(total)s đơn vị có số liệu") % {"n": self.units, "total": self.units_total}
+        return _("chưa có số liệu")
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """A result of the previous edition that a unit's change is measured against."""
+
+    province_name: str
+    province_slug: str
+    score: Decimal | None
+    rank: int | None
+    units_ranked: int
+    is_predecessor: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """A result's change on the previous edition.
+
+    ``basis``: ``same_unit`` (the unit itself a year earlier), ``predecessor`` (its single
+    predecessor, same territory, before the July 2025 reorganisation), ``predecessors`` (several:
+    no single change exists, see ``previous``), ``reported`` (the source states it; the previous
+    result itself is not held) or ``none``.
+    """
+
+    score_delta: Decimal | None
+    rank_delta: int | None
+    basis: str
+    previous: tuple[PreviousResult, ...] = field(default_factory=tuple)
+
+
+NO_CHANGE = Change(None, None, "none")
+
+
+def change_between(result: Result, previous: Sequence[PreviousResult], units_ranked: int) -> Change:
+    """How ``result`` moved from ``previous`` (the unit's or its predecessors' prior results).
+
+    Rank changes are only meaningful between rankings of the same number of units, so a unit
+    ranked 5/63 then 3/34 gets a score change but no rank change.
+    """
+    if len(previous) == 1:
+        prior = previous[0]
+        score_delta = (
+            _round(result.score - prior.score) if result.score is not None and prior.score is not None else None
+        )
+        rank_delta = (
+            prior.rank - result.rank
+            if result.rank is not None and prior.rank is not None and prior.units_ranked == units_ranked
+            else None
+        )
+        if score_delta is not None or rank_delta is not None:
+            return Change(
+                score_delta, rank_delta, "predecessor" if prior.is_predecessor else "same_unit", tuple(previous)
+            )
+    if len(previous) > 1:
+        return Change(None, None, "predecessors", tuple(previous))
+    if result.reported_score_delta is not None or result.reported_rank_delta is not None:
+        return Change(result.reported_score_delta, result.reported_rank_delta, "reported", tuple(previous))
+    return Change(None, None, "none", tuple(previous))
+
+
+def previous_edition(edition: Edition) -> Edition | None:
+    return (
+        Edition.objects.filter(index_id=edition.index_id, year=edition.year - 1, is_synthetic=edition.is_synthetic)
+        .only("id", "year", "units_ranked", "status")
+        .first()
+    )
+
+
+def changes_for(results: Iterable[Result], edition: Edition, previous_results: Iterable[Result]) -> dict[int, Change]:
+    """Change of every result of ``edition`` on the previous edition's results, keyed by result id.
+
+    ``previous_results`` must carry ``province`` (select_related); lineage runs through
+    ``Province.successor``: a unit's predecessors are the previous-era units whose successor it is.
+    """
+    by_province: dict[int, list[PreviousResult]] = defaultdict(list)
+    for prior in previous_results:
+        unit = prior.province
+        target = unit.pk
+        crossed = unit.era != edition.era and unit.successor_id is not None
+        if crossed:
+            target = unit.successor_id
+        by_province[target].append(
+            PreviousResult(
+                province_name=unit.name,
+                province_slug=unit.slug,
+                score=prior.score,
+                rank=prior.rank,
+                units_ranked=prior.edition.units_ranked,
+                is_predecessor=crossed,
+            )
+        )
+    return {r.pk: change_between(r, by_province.get(r.province_id, ()), edition.units_ranked) for r in results}
+
+
+def national_average(edition: Edition, results: Iterable[Result], published: Iterable[PublishedAverage]) -> Average:
+    """The published national average if a source states one, else the mean of the results held."""
+    for average in published:
+        if average.region_id is None and average.edition_id == edition.pk:
+            return Average(average.value, "published", edition.units_ranked, edition.units_ranked)
+    return _computed([r.score for r in results], edition.units_ranked)
+
+
+def regional_averages(
+    edition: Edition, results: Iterable[Result], published: Iterable[PublishedAverage], regions: Iterable
+) -> dict[int, Average]:
+    """Average per region id: published where stated, else computed over the region's units with results.
+
+    ``results`` must carry ``province`` (for its region); ``regions`` carries ``unit_count``
+    (the region's units in the edition's era).
+    """
+    stated = {a.region_id: a for a in published if a.region_id is not None and a.edition_id == edition.pk}
+    scores = defaultdict(list)
+    for r in results:
+        scores[r.province.region_id].append(r.score)
+    out = {}
+    for region in regions:
+        if region.pk in stated:
+            out[region.pk] = Average(stated[region.pk].value, "published", region.unit_count, region.unit_count)
+        else:
+            out[region.pk] = _computed(scores.get(region.pk, []), region.unit_count)
+    return out
+
+
+def _computed(scores: Iterable[Decimal | None], units_total: int) -> Average:
+    held = [s for s in scores if s is not None]
+    if not held:
+        return Average(None, "missing", 0, units_total)
+    return Average(_round(sum(held) / len(held)), "computed", len(held), units_total)
+
+
+def percent_of_max(score: Decimal | None, max_points: Decimal | None) -> Decimal | None:
+    """A component score as percent of the component's maximum; None when either is unknown."""
+    if score is None or not max_points:
+        return None
+    return _round(Decimal(score) * 100 / Decimal(max_points))
+
+
+def ranks_from_scores(scores: dict[int, Decimal | None], higher_is_better: bool = True) -> dict[int, int | None]:
+    """Standard competition ranks (1, 2, 2, 4) of ``scores`` keyed by any id; units without a score get None.
+
+    Only meaningful when every unit of the edition has a score: ranking a partial list gives
+    places among the units held, not the published rank.
+    """
+    held = sorted(((s, k) for k, s in scores.items() if s is not None), key=lambda x: x[0], reverse=higher_is_better)
+    ranks: dict[int, int | None] = {k: None for k in scores}
+    previous_score, previous_rank = None, 0
+    for position, (score, key) in enumerate(held, start=1):
+        rank = previous_rank if score == previous_score else position
+        ranks[key] = rank
+        previous_score, previous_rank = score, rank
+    return ranks
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of an edition's units have a figure: shown wherever an edition is."""
+
+    with_score: int
+    with_rank: int
+    with_any: int
+    units_total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.with_score == self.units_total
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("%(n)s/%(total)s đơn vị có điểm") % {"n": self.with_score, "total": self.units_total}
+
+
+def coverage(edition: Edition, results: Iterable[Result]) -> Coverage:
+    results = list(results)
+    return Coverage(
+        with_score=sum(r.score is not None for r in results),
+        with_rank=sum(r.rank is not None for r in results),
+        with_any=len(results),
+        units_total=edition.units_ranked,
+    )
+
+
+def effective_ranks(
+    edition: Edition, results: Sequence[Result], higher_is_better: bool = True
+) -> dict[int, int | None]:
+    """Ranks as published; computed from scores only where none is published and coverage is complete."""
+    published = {r.pk: r.rank for r in results}
+    if all(rank is not None for rank in published.values()) or not coverage(edition, results).is_complete:
+        return published
+    computed = ranks_from_scores({r.pk: r.score for r in results}, higher_is_better)
+    return {pk: published[pk] if published[pk] is not None else computed[pk] for pk in published}
+
+
+def edition_results(edition: Edition, user) -> list[Result]:
+    """An edition's results visible to ``user``, with province, region and component scores: three queries."""
+    from .models import ComponentScore
+
+    return list(
+        Result.objects.visible_to(user)
+        .filter(edition=edition)
+        .select_related("province__region", "edition")
+        .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
+        .order_by("rank", "-score", "province__name")
+    )
