@@ -107,6 +107,12 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "real" (default) or "synthetic": which dataset the pages show. Never both, so generated figures
+# cannot pass for real ones; every page shows a banner in synthetic mode.
+CCHC_DATASET = os.environ.get("CCHC_DATASET", "real")
+if CCHC_DATASET not in ("real", "synthetic"):
+    raise ImproperlyConfigured(f"CCHC_DATASET must be real or synthetic, not {CCHC_DATASET!r}")
+
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -61,6 +62,12 @@ class ProvinceQuerySet(models.QuerySet):
         )
 
     def real(self) -> ProvinceQuerySet:
+        return self.filter(is_synthetic=False)
+
+    def in_dataset(self) -> ProvinceQuerySet:
+        """Real units, plus the synthetic ones when the site shows the synthetic dataset."""
+        if settings.CCHC_DATASET == "synthetic":
+            return self
         return self.filter(is_synthetic=False)
 
     def search(self, text: str) -> ProvinceQuerySet:

@@ -141,6 +141,13 @@ class EditionQuerySet(models.QuerySet):
     def real(self) -> EditionQuerySet:
         return self.filter(is_synthetic=False)
 
+    def in_dataset(self) -> EditionQuerySet:
+        """The editions this site shows: real ones, or only synthetic ones when ``CCHC_DATASET=synthetic``.
+
+        A site never shows both, so synthetic figures cannot mix into real ones.
+        """
+        return self.filter(is_synthetic=settings.CCHC_DATASET == "synthetic")
+
     def visible_to(self, user) -> EditionQuerySet:
         """Editions a user may open. Officers also open drafts, but see only their own rows in them."""
         if _can_see_drafts(user):
