@@ -1,0 +1,54 @@
+"""Shared fixtures: the real reference data and published figures, loaded once per test session.
+
+Most tests run inside a transaction rolled back after each test, so they all see the data loaded
+here. Tests on a live server (browser tests) use transactional_db, which empties the tables after
+each test: they ask for ``real_data``, which reloads what is missing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from provinces.models import Province
+from provinces.reference import load_reference
+from reports.loading import load_facts, load_indices
+
+
+def load_everything() -> None:
+    load_reference()
+    load_indices()
+    load_facts()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_everything()
+
+
+@pytest.fixture
+def real_data(db):
+    """The shipped reference data and real figures (reloaded if a transactional test emptied the tables)."""
+    if not Province.objects.exists():
+        load_everything()
+
+
+@pytest.fixture
+def ministry_user(db, django_user_model):
+    """Ministry staff: may see every draft."""
+    user = django_user_model.objects.create_user("bo.noi.vu", password="mat-khau-dai-9")
+    user.user_permissions.add(Permission.objects.get(codename="view_draft_results"))
+    return user
+
+
+@pytest.fixture
+def officer_factory(db, django_user_model):
+    """Provincial officers: a user linked to one province."""
+
+    def make(province: Province, username: str | None = None):
+        return django_user_model.objects.create_user(
+            username or f"can.bo.{province.slug}", password="mat-khau-dai-9", province=province
+        )
+
+    return make
