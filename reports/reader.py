@@ -25,7 +25,7 @@ import csv
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -102,7 +102,7 @@ def _clean(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u200b", "")
 
 
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"”)]?$")
+_SENTENCE_END = re.compile(r"(?:[.!?…:;]['\"”)]?|\s\|)$")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -142,7 +142,11 @@ _ABBREVIATIONS = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|Mr|Mrs|Ms|Dr|St|No|Q|H
 def sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences at ``.!?`` followed by a space and a capital or a digit."""
     parts, start = [], 0
-    for match in re.finditer(r"[.!?]+['\"”)]?\s+(?=[A-ZĐÀ-Ỹ0-9\"“(\-–])", paragraph):
+    # A full stop followed by a capital starts a sentence; so does one glued to the next word after a lower-case
+    # word ("chủ trì Hội nghị.Theo kết quả"), which pages that lost their spacing produce.
+    for match in re.finditer(
+        r"[.!?]+['\"”)]?\s+(?=[A-ZĐÀ-Ỹ0-9\"“(\-–])|(?<=[a-zà-ỹ]{2})\.(?=[A-ZĐÀ-Ỹ][a-zà-ỹ])", paragraph
+    ):
         candidate = paragraph[start : match.start() + 1]
         if _ABBREVIATIONS.search(candidate.rstrip()):
             continue
@@ -257,9 +261,7 @@ class Gazetteer:
             + "|".join(_alias_pattern(d) for d in sorted(districts, key=len, reverse=True))
             + r")(?![a-z0-9])"
         )
-        self._region_re = re.compile(
-            "|".join(_alias_pattern(r) for r in sorted(self.regions, key=len, reverse=True))
-        )
+        self._region_re = re.compile("|".join(_alias_pattern(r) for r in sorted(self.regions, key=len, reverse=True)))
         self.datelines = {row["code"]: row["province"] for row in _read_csv(READER_DATA / "datelines.csv")}
 
     def _lookup(self, matched: str) -> tuple[int, str] | None:
@@ -316,7 +318,10 @@ class Gazetteer:
         return code, 34
 
     def regions_in(self, folded: str) -> list[Place]:
-        return [Place(m.start(), m.end(), "region", name=self._region_name(m.group(0))) for m in self._region_re.finditer(folded)]
+        return [
+            Place(m.start(), m.end(), "region", name=self._region_name(m.group(0)))
+            for m in self._region_re.finditer(folded)
+        ]
 
     def _region_name(self, matched: str) -> str:
         for region in self.regions:
@@ -420,23 +425,24 @@ _ORDINALS = {
 }  # fmt: skip
 
 _RANK_LEFT = re.compile(
-    r"(?:(?:xep|dung|duoc xep|nam|giu vung|duy tri|xuong|len|vuon len)(?: o| tai)?(?: (?:vi tri|vi thu|hang))?"
+    r"(?:(?:xep|dung|duoc xep|giu vung|duy tri|xuong|len|vuon len)(?: o| tai)?(?: (?:vi tri|vi thu|hang))?"
     r"(?: thu| so)?|vi tri(?: thu| so)?|vi thu|thu hang|ranked|ranking|rank|placed|(?:claimed|took|held) the"
     r"|was|came|finished|stood)\s*(?:no\.?\s*)?$"
 )
 _RANK_CLAUSE_START = re.compile(r"(?:^|[;,:]\s*|\bva\s+)thu\s*$")
 _NOT_A_RANK_AFTER = re.compile(
     r"^\s*(?:(?:trong |tai |cua )?(?:khu vuc|vung|cum|khoi)|among (?:the )?(?:six|five|\d)|in the region"
-    r"|(?:ve|trong) (?:so|nhom)|lan|nam lien|consecutive|time|years?)"
+    r"|(?:ve|trong) (?:so|nhom)|lan|nam lien|consecutive|time|years?|vi tri|tinh|dia phuong|don vi|places|provinces)"
 )
 _LEADER = re.compile(
-    r"dan dau|dung dau|xep dau|vi tri dau tien|vi tri so 1\b|a quan|quan quan|topped|tops\b|came first"
-    r"|ranked (?:the )?first|ranked no\.? ?1\b|beats? \d+ others|(?:was|ranked) the best|best performer"
+    r"(?<![a-z])(?:dan dau|dung dau|xep dau|vi tri dau tien|vi tri so 1\b|a quan|quan quan|topped|tops\b|came first"
+    r"|ranked (?:the )?first|ranked no\.? ?1\b|beats? \d+ others|(?:was|ranked) the best"
+    r"|(?:was|named|as) (?:the )?best performer)(?![a-z])"
 )
 _RUNNER_UP = re.compile(r"a quan|runner-up")
 _LAST = re.compile(
-    r"xep cuoi(?: cung| bang)?|cuoi bang|dung cuoi|thap nhat|came last|ranked last|bottom of the (?:table|list|ranking)"
-    r"|lowest (?:index|score|rank)"
+    r"(?<![a-z])(?:xep cuoi(?: cung| bang)?|cuoi bang|dung cuoi|thap nhat|came last|ranked last"
+    r"|bottom of the (?:table|list|ranking)|lowest (?:index|score|rank))(?![a-z])"
 )
 _COUNT_BEFORE = re.compile(r"\b\d+\s+(?:tinh|vi tri|dia phuong|provinces|localities|don vi)\b[^;,]*$")
 _THRESHOLD_LEFT = re.compile(
@@ -459,13 +465,20 @@ _SCORE_LEFT = re.compile(
     r"|scored|score of|scoring|achieved an?|achieving|with|at|was|la|ty le|chiem ty le|ket qua la|standing at)\s*$"
 )
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)\b")
-_OUT_OF = re.compile(r"^\s*(?:/\s*(?P<a>\d+)|(?:st|nd|rd|th)?\s*(?:position\s+)?out of (?P<b>\d+)|\s*trong (?:so )?(?P<c>\d+) (?:tinh|dia phuong))")
+_OUT_OF = re.compile(
+    r"^\s*(?:/\s*(?P<a>\d+)|(?:st|nd|rd|th)?\s*(?:position\s+)?out of (?P<b>\d+)"
+    r"|\s*trong (?:so )?(?P<c>\d+) (?:tinh|dia phuong))"
+)
 _GROUP = re.compile(
     r"(?:nam trong|thuoc|xep|duoc xep|vao|o|in|into|placed in|within)\s+(?:the\s+)?(?:nhom|group)\s+"
     r"(?P<g>[a-d]|\d|tot|kha|trung binh(?: thap| cao)?|yeu|xuat sac|rat tot)(?![a-z0-9])"
 )
 _GROUP_HEADER = re.compile(r"^\W*nhom (?P<g>[a-d])\s*[,:(]")
 _MULTI_YEAR = re.compile(r"qua \d+ nam|trong \d+ nam|over \d+ years|giai doan|binh quan \d+ nam")
+_GENERIC_SUBJECT = re.compile(
+    r"(?:nhung|cac|moi) (?:tinh|dia phuong)(?! [A-Z])|tinh nao|(?:localities|provinces) (?:with|that|which)"
+    r"|(?<![/\d])(?<!out of )(?<!trong )(?<!among )\d+ (?:tinh|dia phuong|localities|provinces|ministries|bo)\b"
+)
 _HOME_REF = re.compile(
     r"(?<![a-z])(?:cua tinh|tinh ta|toan tinh|tinh nha|cua huyen|huyen|the province|the city|the locality"
     r"|province's|city's|tinh(?! [A-Z])|thanh pho)(?![a-z])"
@@ -479,9 +492,22 @@ _DOSSIER_RULES = [
     ("dossier_resolved", re.compile(r"(?:da giai quyet|giai quyet xong|resolved)\s*$"), None),
 ]
 _DOSSIER_AFTER = [
-    ("dossier_on_time", re.compile(r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:duoc )?(?:giai quyet )?(?:dung|truoc) han")),
-    ("dossier_late", re.compile(r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:bi )?(?:giai quyet )?(?:qua|tre) han")),
-    ("dossier_pending", re.compile(r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:dang giai quyet|dang xu ly|chua den han)")),
+    (
+        "dossier_on_time",
+        re.compile(
+            r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:duoc )?(?:giai quyet )?(?:dung|truoc) han"
+        ),
+    ),
+    (
+        "dossier_late",
+        re.compile(r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:bi )?(?:giai quyet )?(?:qua|tre) han"),
+    ),
+    (
+        "dossier_pending",
+        re.compile(
+            r"^\s*ho so(?: tthc| thu tuc hanh chinh)?(?: \(tthc\))?\s*(?:dang giai quyet|dang xu ly|chua den han)"
+        ),
+    ),
 ]
 _PERIOD = [
     (re.compile(r"quy (?P<q>1|2|3|4|i{1,3}|iv)\s*(?:/|nam\s+)(?P<y>\d{4})"), "Q"),
@@ -492,7 +518,9 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 _YEAR = re.compile(r"(?<![\d/.,])(20[0-3]\d)(?![\d/])")
 _COMPARISON_LEFT = re.compile(r"(?:so voi|so|compared (?:to|with)|from|against|than|hon|voi)\s+(?:nam\s+|in\s+)?$")
-_IGNORED_YEAR_LEFT = re.compile(r"(?:tu|den|giai doan|ke hoach|muc tieu|since|by|until|to|dau|cuoi|[-–])\s+(?:nam\s+)?$")
+_IGNORED_YEAR_LEFT = re.compile(
+    r"(?:tu|den|giai doan|ke hoach|muc tieu|since|by|until|to|dau|cuoi|[-–])\s+(?:nam\s+)?$"
+)
 _INDEX_YEAR_LEFT = re.compile(
     r"(?:index|indext|sipas|papi|pci|\(par\)|par|chi so[^.;]{0,60}|xep hang[^.;]{0,30}|score|ranking|results?)"
     r"\s*(?:nam|in|of|for)?\s*$"
@@ -549,11 +577,24 @@ def read_article(text: str, *, published: date | None = None, url: str | None = 
         ctx.para_year, ctx.para_index, ctx.para_topic = None, None, None
         for sentence in sentences(para):
             for proposal in _read_sentence(sentence, ctx, gaz):
-                key = (proposal.province, proposal.index, proposal.year, proposal.metric, proposal.period, proposal.value)
-                if key not in seen:
-                    seen.add(key)
-                    proposals.append(proposal)
-    return _drop_inferred_conflicts(proposals)
+                proposals.append(proposal)
+    unique = []
+    for proposal in _fill_article_year(proposals):
+        key = (proposal.province, proposal.index, proposal.year, proposal.metric, proposal.period, proposal.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(proposal)
+    return unique
+
+
+def _fill_article_year(proposals: list[Proposal]) -> list[Proposal]:
+    """A headline rarely repeats the year ("Bạc Liêu được xếp nhóm tốt"). When every dated figure of the article
+    is for one result year, an undated one is for that year too; when they disagree, it stays unknown."""
+    years = {p.year for p in proposals if p.year is not None and not p.metric.startswith("dossier_")}
+    if len(years) != 1:
+        return proposals
+    (year,) = years
+    return [replace(p, year=year) if p.year is None and not p.metric.startswith("dossier_") else p for p in proposals]
 
 
 def article_subject(text: str) -> str | None:
@@ -636,8 +677,13 @@ def _mask_appositions(original: str, folded: str, places: list[Place]) -> list[P
     return [p for p in places if not any(s < p.start < e for s, e in masked)]
 
 
-def _others_in(folded: str) -> list[Place]:
-    return [Place(m.start(), m.end(), "other") for m in _OTHER_ENTITY.finditer(folded)]
+def _others_in(original: str, folded: str) -> list[Place]:
+    # "Bộ Tư pháp" is a ministry, "bộ máy" and "cán bộ" are not: a single-word "bộ" must be capitalised.
+    return [
+        Place(m.start(), m.end(), "other")
+        for m in _OTHER_ENTITY.finditer(folded)
+        if not m.group(0).startswith(("bo ", "ngan hang")) or original[m.start()].isupper()
+    ]
 
 
 def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposal]:
@@ -645,14 +691,14 @@ def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposa
     skip = _strip_dateline(sentence, folded)
     places = [p for p in gaz.provinces_in(sentence, folded) if p.start >= skip]
     places = _mask_appositions(sentence, folded, places)
-    others = [o for o in _others_in(folded) if not any(p.start <= o.start < p.end for p in places)]
+    others = [o for o in _others_in(sentence, folded) if not any(p.start <= o.start < p.end for p in places)]
     everyone = sorted(places + others, key=lambda p: p.start)
 
     year_here = _sentence_year(folded)
     index_here = _index_mentions(folded)
     figures = _figures(sentence, folded)
 
-    proposals = []
+    found: list[tuple[Proposal, bool]] = []
     for clause_start, clause_end in _clauses(sentence):
         clause_figs = [f for f in figures if clause_start <= f.start < clause_end]
         if not clause_figs:
@@ -665,7 +711,8 @@ def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposa
                 index_here, ctx, gaz,
             )  # fmt: skip
             if proposal:
-                proposals.extend(proposal)
+                found.extend((p, fig.explicit) for p in proposal)
+    proposals = _prefer_written_ranks(found)
 
     # What this sentence was about carries over to the next sentences of the paragraph ("The city ranked ...").
     subject = next((p for p in places if p.kind == "province"), None)
@@ -679,6 +726,13 @@ def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposa
     return proposals
 
 
+def _prefer_written_ranks(found: list[tuple[Proposal, bool]]) -> list[Proposal]:
+    """Where one sentence both writes a province's rank ("Quảng Ngãi xếp thứ 60") and implies one with a phrase
+    ("4 tỉnh có chỉ số thấp nhất là Quảng Ngãi"), the written rank is what the sentence states."""
+    written = {(p.province, p.index, p.metric) for p, explicit in found if explicit and p.metric == "rank"}
+    return [p for p, explicit in found if explicit or (p.province, p.index, p.metric) not in written]
+
+
 def _respectively(figs: list[_Figure], provinces: list[Place], clause_places: list[Place]) -> dict[int, Place]:
     """Pair "Tiền Giang và Kiên Giang ... 80,37% và 79,97%" in order: n names listed before n figures."""
     paired: dict[int, Place] = {}
@@ -689,7 +743,7 @@ def _respectively(figs: list[_Figure], provinces: list[Place], clause_places: li
         if len(group) < 2 or len(group) != len(provinces):
             continue
         if provinces[-1].end < group[0].start and not any(p.kind == "other" for p in clause_places):
-            for fig, place in zip(group, provinces):
+            for fig, place in zip(group, provinces, strict=True):
                 paired[id(fig)] = place
     return paired
 
@@ -723,7 +777,7 @@ def _index_mentions(folded: str) -> list[tuple[int, str]]:
 
 def _figures(original: str, folded: str) -> list[_Figure]:
     figures: list[_Figure] = []
-    for match in re.finditer(r"(?<![\d/])" + NUM + r"(?![\d])", folded):
+    for match in re.finditer(r"(?<![\d/])(?<!\d[.,])" + NUM + r"(?![\d])", folded):
         fig = _classify_number(original, folded, match)
         if fig:
             figures.append(fig)
@@ -781,13 +835,16 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
 
     # Ranks: "xếp thứ 34/63", "đứng thứ 51/63", "thứ 42 về ...", "ranked 17th", "ranked No4".
     ordinal_suffix = _ORDINAL_SUFFIX.match(right)
-    if _RANK_LEFT.search(left) or _RANK_CLAUSE_START.search(left) or (
-        ordinal_suffix and re.search(r"(?:ranked|ranking|was|came|claimed the|took the|finished)\s*$", left)
-    ):
+    rank_like = (
+        _RANK_LEFT.search(left)
+        or _RANK_CLAUSE_START.search(left)
+        or (ordinal_suffix and re.search(r"(?:ranked|ranking|was|came|claimed the|took the|finished)\s*$", left))
+    )
+    if rank_like and value == value.to_integral() and not _SCORE_UNIT.match(right):
         rest = right[ordinal_suffix.end() :] if ordinal_suffix else right
-        if _NOT_A_RANK_AFTER.match(rest) or re.match(r"^\s*(?:diem|%|percent|points?|ho so|nam|ngay)", rest):
+        if _NOT_A_RANK_AFTER.match(rest) or re.match(r"^\s*(?:diem|%|percent|points?|ho so|ngay)", rest):
             return None
-        if not value == value.to_integral() or value < 1 or value > 100:
+        if value < 1 or value > 100:
             return None
         out_of = _OUT_OF.match(right)
         total = None
@@ -798,11 +855,15 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
         return _Figure("rank", value, start, end, rank_of=total)
 
     # Scores: "đạt 81,20 điểm", "85,30/100 điểm", "91,14%", "with 83.71", "(74,99 điểm)".
-    if _THRESHOLD_LEFT.search(left) or re.match(r"^\s*(?:%|diem|points?)?\s*(?:tro len|tro xuong|and (?:more|above))", right):
+    if _THRESHOLD_LEFT.search(left) or re.match(
+        r"^\s*(?:%|diem|points?)?\s*(?:tro len|tro xuong|and (?:more|above))", right
+    ):
         return None
     if re.match(r"^\s*percentage points?", right):
         return None  # a difference without a change verb ("4.38 percentage points higher than ...")
-    if re.match(r"^\s*(?:%|per ?cent|percent) of (?:the )?(?:surveyed |polled )?(?:people|citizens|respondents)", right):
+    if re.match(
+        r"^\s*(?:%|per ?cent|percent) of (?:the )?(?:surveyed |polled )?(?:people|citizens|respondents)", right
+    ):
         return _Figure("average", value, start, end, forced_entity=NATIONAL, forced_index="SIPAS")
     scored = _SCORE_UNIT.match(right)
     fraction = re.match(r"^\s*/\s*(" + NUM + r")\s*(?:diem|points?)", right)
@@ -825,12 +886,19 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
         for match in pattern.finditer(folded):
             left = folded[max(0, match.start() - 30) : match.start()]
             right = folded[match.end() : match.end() + 40]
-            if _COUNT_BEFORE.search(left) or re.search(r"(?:nhung|among|one of|mot trong|cac|nhom)\s*$", left):
+            if _COUNT_BEFORE.search(left) or re.search(
+                r"(?:nhung|among|one of|mot trong|cac|nhom|nguoi|cap|vai tro)\s*$", left
+            ):
                 continue  # "3 vị trí cuối bảng", "một trong những tỉnh dẫn đầu": a group, not a rank
-            if re.match(r"^\s*(?:\d|thu\b|trong (?:khu vuc|vung)|khu vuc|among|in the region|the list of 18|ve (?:so|ty le))", right):
+            if re.match(
+                r"^\s*(?:\d|thu\b|trong (?:khu vuc|vung)|khu vuc|among|in the region|the list of 18|ve (?:so|ty le))",
+                right,
+            ):
                 continue
             value = 2 if _RUNNER_UP.match(match.group(0)) else 1
-            fig = _Figure("rank" if kind == "first" else "last", Decimal(value), match.start(), match.end(), explicit=False)
+            fig = _Figure(
+                "rank" if kind == "first" else "last", Decimal(value), match.start(), match.end(), explicit=False
+            )
             named = re.match(r"^\s*(?:van |chinh )?(?:la|thuoc ve)\s+", right)
             if named:
                 fig.attach_to = match.end() + named.end()
@@ -867,7 +935,7 @@ def _nearest_component(folded: str, clause: tuple[int, int], fig: _Figure) -> tu
     best = None
     for key, pattern in _COMPONENT_RE:
         for match in pattern.finditer(folded, start, end):
-            if after and match.start() == fig.end + after.end():
+            if after and 0 <= match.start() - (fig.end + after.end()) <= 12:
                 return key, match.group(0)
             if match.end() <= fig.start and (best is None or match.start() > best[0]):
                 best = (match.start(), key, match.end())
@@ -910,24 +978,31 @@ def _propose(fig, sentence, folded, clause, clause_places, everyone, paired, yea
         province = _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossier=True)
         if province == "other":
             return None
-        if period and year is None:
-            year = int(period[:4])
-        return [Proposal(_province_name(province, year, gaz), "PAR_INDEX", year, fig.metric, fig.value, quote, period=period)]
+        if period:
+            year = int(period[:4])  # counts are for the period, not for an index year
+        return [
+            Proposal(
+                _province_name(province, year, gaz), "PAR_INDEX", year, fig.metric, fig.value, quote, period=period
+            )
+        ]
 
     # National and regional averages.
     region = next((r for r in gaz.regions_in(folded) if clause[0] <= r.start < clause[1]), None)
     clause_text = folded[clause[0] : clause[1]]
-    is_average = fig.metric == "average" or (
-        fig.metric == "score" and _AVERAGE.search(folded[clause[0] : fig.start])
-    )
+    is_average = fig.metric == "average" or (fig.metric == "score" and _AVERAGE.search(folded[clause[0] : fig.start]))
     if is_average and fig.forced_entity is None:
         if region and not any(p.kind == "province" for p in clause_places):
             return [Proposal(region.name, index, year, "average", fig.value, quote)]
         if _NATIONAL.search(clause_text) and not any(p.kind == "other" for p in clause_places):
-            if not any(p.kind == "province" and p.start > folded.rfind("trung binh", 0, fig.start) for p in clause_places if p.start < fig.start):
+            # "Hanoi's score exceeded the national average ..., which was 83.94%": the average is named after
+            # the province, so the figure is the average's.
+            average_at = max(m.start() for m in _AVERAGE.finditer(folded, clause[0], fig.start))
+            if not any(p.kind == "province" and average_at < p.start < fig.start for p in clause_places):
                 return [Proposal(NATIONAL, index, year, "average", fig.value, quote)]
         if fig.metric == "average":
             return None
+    if _AVERAGE.search(folded[clause[0] : fig.start]) and _NATIONAL.search(clause_text) and not fig.forced_entity:
+        return None  # "trung bình của cả nước đạt 85,11%, tăng 3,9%": a change of the average, not a province's
     if fig.forced_entity:
         if any(p.kind == "province" for p in clause_places):
             return None
@@ -937,7 +1012,10 @@ def _propose(fig, sentence, folded, clause, clause_places, everyone, paired, yea
 
     if fig.metric == "group_all":
         provinces = [p for p in everyone if p.kind == "province"]
-        return [Proposal(_province_name((p.code, p.era), year, gaz), index, year, "group", fig.value, quote) for p in provinces]
+        return [
+            Proposal(_province_name((p.code, p.era), year, gaz), index, year, "group", fig.value, quote)
+            for p in provinces
+        ]
 
     province = _attribute(fig, clause, clause_places, everyone, paired, folded, ctx)
     if province is None or province == "other":
@@ -1001,20 +1079,27 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
         place = paired[id(fig)]
         return (place.code, place.era)
     if fig.attach_to is not None:
-        named = next((p for p in everyone if p.start == fig.attach_to or (p.start > fig.attach_to and p.start - fig.attach_to <= 6)), None)
+        named = next(
+            (
+                p
+                for p in everyone
+                if p.start == fig.attach_to or (p.start > fig.attach_to and p.start - fig.attach_to <= 6)
+            ),
+            None,
+        )
         if named:
             return "other" if named.kind == "other" else (named.code, named.era)
     before = [p for p in clause_places if p.start < fig.start]
     after = [p for p in clause_places if p.start >= fig.end]
     clause_left = folded[clause[0] : fig.start]
+    if not sentence_has_place(everyone, fig) and _GENERIC_SUBJECT.search(folded[: fig.start]):
+        return None  # "Những tỉnh có Chỉ số ... được xếp vào nhóm A": a rule about provinces in general
     if before:
         nearest = before[-1]
-        # "The province scored 89.06 ..., outstripping Hà Nội": a back-reference before the figure wins.
-        home_between = _HOME_REF.search(folded, nearest.end, fig.start)
-        if home_between and re.match(r"the (?:province|city)", home_between.group(0)) and ctx.para_topic:
-            return ctx.para_topic
         return "other" if nearest.kind == "other" else (nearest.code, nearest.era)
-    if re.search(r"(?:^|\W)(?:the (?:province|city)|tinh|thanh pho|huyen)\W", clause_left) and (ctx.para_topic or ctx.last_topic):
+    if re.search(r"(?:^|\W)(?:the (?:province|city)|tinh|thanh pho|huyen)\W", clause_left) and (
+        ctx.para_topic or ctx.last_topic
+    ):
         return ctx.para_topic or ctx.last_topic
     if after:
         nearest = after[0]
@@ -1027,7 +1112,9 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
         return "other"
     if ctx.para_topic:
         return ctx.para_topic
-    if _HOME_REF.search(folded):
+    if _HOME_REF.search(folded) or (not dossier and ctx.last_topic):
+        # A sentence that names no place continues the story of the last province named ("- Chỉ số thành phần
+        # Cải cách thể chế xếp 55/63"), or, failing that, of the province the whole article is about.
         if ctx.last_topic:
             return ctx.last_topic
         if ctx.article_subject:
@@ -1035,30 +1122,15 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
     return "unknown" if dossier else None
 
 
+def sentence_has_place(everyone: list[Place], fig: _Figure) -> bool:
+    return any(p.kind == "province" for p in everyone)
+
+
 def _province_name(province, year, gaz: Gazetteer) -> str | None:
     if province in (None, "unknown"):
         return None
     code, era = province
     return gaz.name(code, era, year)
-
-
-def _drop_inferred_conflicts(proposals: list[Proposal]) -> list[Proposal]:
-    """Where a province's rank is both written ("xếp thứ 60") and inferred from a phrase ("thấp nhất là ..."),
-    keep the written one: the phrase was about a group of provinces."""
-    by_key: dict[tuple, list[Proposal]] = {}
-    for p in proposals:
-        if p.metric == "rank":
-            by_key.setdefault((p.province, p.index, p.year, p.quote), []).append(p)
-    drop = set()
-    for group in by_key.values():
-        values = {p.value for p in group}
-        if len(values) > 1:
-            # Several ranks for one province in one sentence: keep the numerically written one(s), which the
-            # sentence states next to a number; inferred ones are 1 or the total.
-            written = [p for p in group if p.value not in (1, 63, 34)]
-            if written:
-                drop.update(id(p) for p in group if p not in written)
-    return [p for p in proposals if id(p) not in drop]
 
 
 # --------------------------------------------------------------------------------------------------------------
