@@ -35,7 +35,7 @@ class Era(models.IntegerChoices):
 class Region(models.Model):
     """One of the six socio-economic regions MOHA averages in its PAR INDEX reports."""
 
-    code = models.SlugField(_("mã"), max_length=32, unique=True)
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
     name = models.CharField(_("tên"), max_length=100, unique=True)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=100)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)

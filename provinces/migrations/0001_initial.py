@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Region',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='mã')),
+                ('code', models.SlugField(max_length=64, unique=True, verbose_name='mã')),
                 ('name', models.CharField(max_length=100, unique=True, verbose_name='tên')),
                 ('name_en', models.CharField(max_length=100, verbose_name='tên tiếng Anh')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),

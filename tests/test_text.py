@@ -1,0 +1,51 @@
+"""Vietnamese text rules: numbers as written in articles, names compared without diacritics."""
+
+from decimal import Decimal
+
+import pytest
+
+from provinces.text import fold, parse_number, slugify_vi
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("81,20", Decimal("81.20")),
+        ("113.905", Decimal("113905")),
+        ("90,09%", Decimal("90.09")),
+        ("85,11 %", Decimal("85.11")),
+        ("1.234.567", Decimal("1234567")),
+        ("1.234,5", Decimal("1234.5")),
+        ("1,234.5", Decimal("1234.5")),
+        ("87.14", Decimal("87.14")),
+        ("−17", Decimal("-17")),
+        ("+4,35", Decimal("4.35")),
+        ("63", Decimal("63")),
+    ],
+)
+def test_it_reads_numbers_as_a_vietnamese_reader_means_them(written, meant):
+    assert parse_number(written) == meant
+
+
+def test_blank_is_no_number_rather_than_zero():
+    assert parse_number("") is None
+    assert parse_number("   ") is None
+    assert parse_number(None) is None
+
+
+@pytest.mark.parametrize("garbage", ["abc", "81,2x", "12/63", "1e5", "--5"])
+def test_it_refuses_what_is_not_a_number(garbage):
+    with pytest.raises(ValueError):
+        parse_number(garbage)
+
+
+def test_folding_strips_diacritics_and_d_bar():
+    assert fold("Bạc Liêu") == fold("Bac Lieu") == fold("BẠC LIÊU") == "bac lieu"
+    assert fold("Đắk Lắk") == "dak lak"
+    # the same letter with its tone mark placed differently (old and new style) folds alike
+    assert fold("Hòa Bình") == fold("Hoà Bình")
+
+
+def test_slugs_are_ascii():
+    assert slugify_vi("Bà Rịa - Vũng Tàu") == "ba-ria-vung-tau"
+    assert slugify_vi("TP. Hồ Chí Minh") == "tp-ho-chi-minh"
