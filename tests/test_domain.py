@@ -20,7 +20,11 @@ def draft_edition(year: int, index_code: str = "PAR_INDEX") -> Edition:
     index = Index.objects.get(code=index_code)
     framework = index.frameworks.filter(first_year__lte=year).order_by("-first_year").first()
     return Edition.objects.create(
-        index=index, year=year, framework=framework, units_ranked=63 if year < 2025 else 34, status=Status.DRAFT,
+        index=index,
+        year=year,
+        framework=framework,
+        units_ranked=63 if year < 2025 else 34,
+        status=Status.DRAFT,
         is_synthetic=True,
     )
 
