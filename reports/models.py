@@ -189,7 +189,10 @@ class Edition(models.Model):
         ordering = ["index", "-year"]
         verbose_name = _("kỳ công bố")
         verbose_name_plural = _("kỳ công bố")
-        permissions = [("view_draft_results", _("Xem kết quả dự thảo của mọi tỉnh"))]
+        permissions = [
+            ("view_draft_results", _("Xem kết quả dự thảo của mọi tỉnh")),
+            ("publish_edition", _("Công bố kỳ công bố (chuyển dự thảo thành đã công bố)")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["index", "year", "is_synthetic"], name="edition_unique_per_year"),
         ]
