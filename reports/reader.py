@@ -282,9 +282,15 @@ class Gazetteer:
             if code and self._province_at(folded, match.start(), match.end()) is None:
                 found.append(Place(match.start(), e, "province", code, 63))
                 taken[match.start() : e] = [True] * (e - match.start())
-        for match in self._province_re.finditer(folded):
+        pos = 0
+        while match := self._province_re.search(folded, pos):
             s, e = match.span(1)
-            if any(taken[s:e]) or not (original[s].isupper() or original[s].isdigit()):
+            if not (original[s].isupper() or original[s].isdigit()):
+                # "thành phố Hải Phòng" in lower case: the kind word is not part of the name; look again inside.
+                pos = s + 1
+                continue
+            pos = e
+            if any(taken[s:e]):
                 continue
             hit = self._lookup(match.group(1))
             if hit:
@@ -356,7 +362,7 @@ NUM = r"\d+(?:[.,]\d+)*"
 # Entities that are not provinces: figures next to them belong to ministries, banks, etc. "Bộ Nội vụ" is the
 # ministry that announces the index, so a sentence naming it is still about the provinces.
 _OTHER_ENTITY = re.compile(
-    r"(?<![a-z])(?:bo (?!noi vu|chi so|phan)(?=\S)|ngan hang|ministry|ministries|state bank|the bank|bank of"
+    r"(?<![a-z])(?:bo (?!noi vu|chi so|phan)(?=\S)|ngan hang|ministry|ministries|state bank|the bank|bank of|sbv\b"
     r"|bo, co quan ngang bo|co quan ngang bo|government inspectorate|thanh tra chinh phu|so [a-z]+ - )"
 )
 
@@ -404,7 +410,9 @@ _COMPONENTS = [
         r"|tac dong den (?:phat trien|nguoi dan)",
     ),
     ("mot_cua", r"co che mot cua"),
-    ("par_reform", r"(?<!the )public administration reform(?!\s*(?:\(par\)|index|par))"),
+    # Only as an item of a list ("...; public administration reform, ranked No20/63"): elsewhere the words name
+    # the index itself.
+    ("par_reform", r"(?:(?<=; )|(?<=: ))public administration reform(?=,)"),
 ]
 _COMPONENT_RE = [(key, re.compile(pattern)) for key, pattern in _COMPONENTS]
 
@@ -412,7 +420,8 @@ _COMPONENT_RE = [(key, re.compile(pattern)) for key, pattern in _COMPONENTS]
 def component_key(name: str | None) -> str | None:
     """A stable key for a component however the source names it (``None`` if it is not recognised)."""
     folded = fold_aligned(_clean(name or ""))
-    for key, pattern in _COMPONENT_RE:
+    # A bare name is not in a list, so the list-only pattern for "public administration reform" is loosened.
+    for key, pattern in [*_COMPONENT_RE, ("par_reform", re.compile(r"^public administration reform"))]:
         if pattern.search(folded):
             return key
     return fold(name) or None
@@ -437,12 +446,13 @@ _NOT_A_RANK_AFTER = re.compile(
 _LEADER = re.compile(
     r"(?<![a-z])(?:dan dau|dung dau|xep dau|vi tri dau tien|vi tri so 1\b|a quan|quan quan|topped|tops\b|came first"
     r"|ranked (?:the )?first|ranked no\.? ?1\b|beats? \d+ others|(?:was|ranked) the best"
-    r"|(?:was|named|as) (?:the )?best performer)(?![a-z])"
+    r"|(?:was|named|as) (?:the )?best performer|first place|top spot|top position|ngoi vi quan quan)(?![a-z])"
 )
 _RUNNER_UP = re.compile(r"a quan|runner-up")
 _LAST = re.compile(
     r"(?<![a-z])(?:xep cuoi(?: cung| bang)?|cuoi bang|dung cuoi|thap nhat|came last|ranked last"
-    r"|bottom of the (?:table|list|ranking)|lowest (?:index|score|rank))(?![a-z])"
+    r"|bottom of the (?:table|list|ranking)|lowest (?:index|score|rank)|(?:the )?last place|last position"
+    r"|vi tri cuoi cung)(?![a-z])"
 )
 _COUNT_BEFORE = re.compile(r"\b\d+\s+(?:tinh|vi tri|dia phuong|provinces|localities|don vi)\b[^;,]*$")
 _THRESHOLD_LEFT = re.compile(
@@ -451,22 +461,39 @@ _THRESHOLD_LEFT = re.compile(
 )
 _CHANGE_VERB = re.compile(
     r"(?P<verb>tang|giam|tut|vuot|increase of|decrease of|increased|increasing|climbing|climbed|rose|gained"
-    r"|dropped|fell|falling|declined|decreased|lost|up|down)\s+(?:them\s+|duoc\s+|by\s+)?$"
+    r"|dropped|fell|falling|declined|decreased|lost|up|down|jumped|jumping|moved up|moved down|slipped|slid|len"
+    r"|xuong|thap hon|cao hon)\s+(?:them\s+|duoc\s+|by\s+)?$"
 )
 _AND_CHANGE = re.compile(
     r"(?P<verb>tang|giam|tut|increase of|decrease of|increased|dropped)\s+" + NUM + r"\s*(?:diem|%)\s*(?:va|,|and)\s+$"
 )
-_NEGATIVE_VERBS = {"giam", "tut", "decrease of", "dropped", "fell", "falling", "declined", "decreased", "lost", "down"}
+_NEGATIVE_VERBS = {
+    "giam", "tut", "decrease of", "dropped", "fell", "falling", "declined", "decreased", "lost", "down",
+    "moved down", "slipped", "slid", "xuong", "thap hon",
+}  # fmt: skip
+# "tăng một bậc", "jumped six places": small counts are often written as words.
+_NUMBER_WORDS = {
+    "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_WORD_CHANGE = re.compile(
+    r"(?<![a-z])(?P<verb>tang|giam|tut|len|xuong|jumped|climbed|rose|moved up|moved down|dropped|fell|slipped|up"
+    r"|down)\s+(?:them\s+|duoc\s+|by\s+)?(?P<n>" + "|".join(_NUMBER_WORDS) + r")\s+(?:bac|hang|places?|spots?"
+    r"|positions?|levels?|notches?)(?![a-z])"
+)
+_AFTER_CHANGE = re.compile(r"^\s*(?:places?|spots?|levels?|positions?|bac)\s+(?P<dir>up|higher|down|lower)(?![a-z])")
 _SCORE_UNIT = re.compile(r"^\s*(?:/\s*100\s*)?(?:%\s*(?:diem)?|diem|percent|per ?cent|points?)(?![a-z])")
 _DELTA_UNIT = re.compile(r"^\s*(?:%|diem|percentage points?|percent|per ?cent|points?)(?![a-z])")
 _PLACE_UNIT = re.compile(r"^\s*(?:bac|hang|places?|levels?|positions?|spots?|vi tri|ranks?)(?![a-z])")
 _SCORE_LEFT = re.compile(
     r"(?:dat(?: duoc)?(?: gia tri)?(?: ket qua)?(?: la)?|voi(?: ket qua)?(?: dat)?|voi chi so(?: la)?|chi so(?: la)?"
-    r"|scored|score of|scoring|achieved an?|achieving|with|at|was|la|ty le|chiem ty le|ket qua la|standing at)\s*$"
+    r"|scored|score of|scoring|achieved an?|achieving|with|at|was|la|ty le|chiem ty le|ket qua la|standing at"
+    r"|reached|reaching|obtained|index of)\s*$"
 )
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)\b")
 _OUT_OF = re.compile(
-    r"^\s*(?:/\s*(?P<a>\d+)|(?:st|nd|rd|th)?\s*(?:position\s+)?out of (?P<b>\d+)"
+    r"^\s*(?:/\s*(?P<a>\d+)|(?:st|nd|rd|th)?\s*(?:position\s+|place\s+)?(?:out of|among(?:st)?(?: the)?) (?P<b>\d+)"
     r"|\s*trong (?:so )?(?P<c>\d+) (?:tinh|dia phuong))"
 )
 _GROUP = re.compile(
@@ -704,7 +731,7 @@ def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposa
         if not clause_figs:
             continue
         clause_places = [p for p in everyone if clause_start <= p.start < clause_end]
-        paired = _respectively(clause_figs, [p for p in clause_places if p.kind == "province"], clause_places)
+        paired = _respectively(clause_figs, clause_places)
         for fig in clause_figs:
             proposal = _propose(
                 fig, sentence, folded, (clause_start, clause_end), clause_places, everyone, paired, year_here,
@@ -733,17 +760,18 @@ def _prefer_written_ranks(found: list[tuple[Proposal, bool]]) -> list[Proposal]:
     return [p for p, explicit in found if explicit or (p.province, p.index, p.metric) not in written]
 
 
-def _respectively(figs: list[_Figure], provinces: list[Place], clause_places: list[Place]) -> dict[int, Place]:
-    """Pair "Tiền Giang và Kiên Giang ... 80,37% và 79,97%" in order: n names listed before n figures."""
+def _respectively(figs: list[_Figure], names: list[Place]) -> dict[int, Place]:
+    """Pair "Tiền Giang và Kiên Giang ... 80,37% và 79,97%" in order: n names listed before n figures.
+    Ministries and banks count as names ("The SBV and Da Nang scored 92.68 and 90.32 percent")."""
     paired: dict[int, Place] = {}
     by_metric: dict[str, list[_Figure]] = {}
     for fig in figs:
         by_metric.setdefault(fig.metric, []).append(fig)
     for group in by_metric.values():
-        if len(group) < 2 or len(group) != len(provinces):
+        if len(group) < 2 or len(group) != len(names):
             continue
-        if provinces[-1].end < group[0].start and not any(p.kind == "other" for p in clause_places):
-            for fig, place in zip(group, provinces, strict=True):
+        if names[-1].end < group[0].start:
+            for fig, place in zip(group, names, strict=True):
                 paired[id(fig)] = place
     return paired
 
@@ -825,6 +853,12 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
 
     # Changes: "tăng 4,35 điểm", "giảm 17 bậc", "tăng 3,3 điểm và 8 bậc", "climbing 10 places".
     change = _CHANGE_VERB.search(left) or _AND_CHANGE.search(left)
+    after_change = _AFTER_CHANGE.match(right)
+    if after_change and not change:
+        sign = -1 if after_change.group("dir") in ("down", "lower") else 1
+        return _Figure("rank_delta", sign * value, start, end)
+    if change and change.group("verb") in ("cao hon", "thap hon") and not re.match(r"^\s*bac\s+so", right):
+        return None  # "cao hơn 0,66% so với đơn vị xếp thứ 2": a gap to another province, not a change
     if change:
         sign = -1 if change.group("verb") in _NEGATIVE_VERBS else 1
         if _PLACE_UNIT.match(right):
@@ -837,8 +871,12 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
     ordinal_suffix = _ORDINAL_SUFFIX.match(right)
     rank_like = (
         _RANK_LEFT.search(left)
+        or (
+            re.search(r"(?:^|\W)(?:la|hang|xep hang)\s*$", left)
+            and re.match(r"^\s*/\s*(?:63|34)\s+(?:tinh|dia phuong|don vi|provinces|localities|cities)", right)
+        )
         or _RANK_CLAUSE_START.search(left)
-        or (ordinal_suffix and re.search(r"(?:ranked|ranking|was|came|claimed the|took the|finished)\s*$", left))
+        or (ordinal_suffix and re.search(r"(?:ranked|ranking|was|came|claimed the|took the|finished|to)\s*$", left))
     )
     if rank_like and value == value.to_integral() and not _SCORE_UNIT.match(right):
         rest = right[ordinal_suffix.end() :] if ordinal_suffix else right
@@ -872,6 +910,14 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
     decimal_bare = ("," in raw or "." in raw) and (
         _SCORE_LEFT.search(left) or (left.endswith("(") and right.startswith(")"))
     )
+    if re.match(r"^\s*(?:%|percent|per ?cent|diem|points?)?\s*(?:to|-|–|den)\s*\d", right):
+        return None  # the lower end of a range ("67.68 to 70 percent")
+    if re.search(r"\d\s*(?:%|percent)?\s*(?:to|-|–|den)\s*$", left):
+        return None  # the upper end of a range
+    if re.search(r"(?:so voi|compared (?:to|with)|than|from)\s+(?:nam\s+)?\d{4}\s*\(\s*$|last year's\s*$", left):
+        return None  # the value of the year compared with: "tăng 2,58% so với năm 2022 (80,08%)"
+    if re.search(r"khoang cach|chenh lech|cach biet|\bgap\b", folded[:start].split(";")[-1]):
+        return None  # the gap between two provinces, not a score
     if scored or decimal_bare:
         if re.match(r"^\s*(?:/\s*100\s*)?(?:diem|points?)\s+(?:tieu chi|chi so)", right):
             return None
@@ -886,6 +932,10 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
         for match in pattern.finditer(folded):
             left = folded[max(0, match.start() - 30) : match.start()]
             right = folded[match.end() : match.end() + 40]
+            if re.search(r"(?:to (?:retain|maintain|keep|reach|achieve)|aims?|target|muc tieu|phan dau)\W*$", left):
+                continue  # an aim, not a result
+            if kind == "last" and re.search(r"(?:tang|giam|muc tang|muc giam|increase|rise|growth)\s*$", left):
+                continue  # "mức tăng thấp nhất": the smallest increase, not the last rank
             if _COUNT_BEFORE.search(left) or re.search(
                 r"(?:nhung|among|one of|mot trong|cac|nhom|nguoi|cap|vai tro)\s*$", left
             ):
@@ -903,10 +953,15 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
             if named:
                 fig.attach_to = match.end() + named.end()
             figures.append(fig)
-    # Ordinal words: "vị trí thứ hai", "xếp thứ ba", "ranking third", "was fourth".
+    for match in _WORD_CHANGE.finditer(folded):
+        sign = -1 if match.group("verb") in _NEGATIVE_VERBS else 1
+        value = Decimal(sign * _NUMBER_WORDS[match.group("n")])
+        figures.append(_Figure("rank_delta", value, match.start("n"), match.end("n")))
+    # Ordinal words: "vị trí thứ hai", "xếp thứ ba", "ranking third", "was fourth", "to number three".
     for match in re.finditer(
         r"(?:(?:xep|dung|vi tri|vi thu)(?: o)?(?: vi tri)? thu (?P<vn>nhat|nhi|hai|ba|tu|nam|sau|bay|tam|chin|muoi)"
-        r"|(?:ranked|ranking|was|came|finished|placed|claimed the|took the) (?P<en>first|second|third|fourth|fifth"
+        r"|(?:ranked|ranking|was|came|finished|placed|claimed the|took the|to number) (?P<en>first|one|two|three|four|five"
+        r"|six|seven|eight|nine|ten|first|second|third|fourth|fifth"
         r"|sixth|seventh|eighth|ninth|tenth))(?![a-z])",
         folded,
     ):
@@ -914,7 +969,9 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
         if _NOT_A_RANK_AFTER.match(right) or re.match(r"^\s*(?:nam|lan|time|consecutive|year)", right):
             continue
         word = match.group("vn") or match.group("en")
-        fig = _Figure("rank", Decimal(_ORDINALS[word]), match.start(), match.end(), explicit=True)
+        fig = _Figure(
+            "rank", Decimal(_ORDINALS.get(word) or _NUMBER_WORDS[word]), match.start(), match.end(), explicit=True
+        )
         out_of = _OUT_OF.match(right)
         if out_of:
             total = int(out_of.group("a") or out_of.group("b") or out_of.group("c"))
@@ -1077,7 +1134,7 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
     """The province a figure belongs to: (code, era), "other" for a ministry or bank, or None."""
     if id(fig) in paired:
         place = paired[id(fig)]
-        return (place.code, place.era)
+        return "other" if place.kind == "other" else (place.code, place.era)
     if fig.attach_to is not None:
         named = next(
             (
