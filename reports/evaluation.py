@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import re
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -173,24 +175,7 @@ def evaluate(documents: list[Document] | None = None) -> Report:
     for doc in documents:
         report.excluded_labels += doc.excluded
         proposals = read_article(doc.text, published=doc.published)
-        scored = [p for p in proposals if p.index in SCORED_INDICES or p.metric.startswith("dossier_")]
-        report.unscored_proposals += len(proposals) - len(scored)
-        unmatched = list(doc.labels)
-        for proposal in scored:
-            metric = base_metric(proposal.metric)
-            report.by_metric[metric].proposals += 1
-            report.overall.proposals += 1
-            hit = next((label for label in unmatched if matches(proposal, label)), None)
-            if hit:
-                unmatched.remove(hit)
-                report.by_metric[metric].matched += 1
-                report.overall.matched += 1
-            else:
-                report.false_positives.append((doc.name, proposal))
-        for label in doc.labels:
-            report.by_metric[base_metric(label.metric)].labels += 1
-            report.overall.labels += 1
-        report.misses.extend((doc.name, label) for label in unmatched)
+        _score(report, doc.name, proposals, doc.labels)
     return report
 
 
@@ -199,8 +184,8 @@ def format_report(report: Report, *, details: bool = False) -> str:
         return "   -  " if value is None else f"{value:6.1%}"
 
     lines = [
-        f"Reader scored on {report.documents} documents; {report.excluded_labels} labels left out because their "
-        f"quote is not in the stored (truncated) text; {report.unscored_proposals} PAPI/PCI proposals not scored.",
+        f"{report.documents} documents; {report.excluded_labels} labels left out because their quote is not in the "
+        f"stored (truncated) text; {report.unscored_proposals} PAPI/PCI proposals not scored.",
         "",
         f"{'metric':<24}{'proposed':>9}{'labels':>8}{'matched':>9}{'precision':>11}{'recall':>9}",
     ]
@@ -219,3 +204,72 @@ def format_report(report: Report, *, details: bool = False) -> str:
             f"  {doc}: {p.province} {p.index} {p.year} {p.metric} = {p.value}" for doc, p in report.false_positives
         ]
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Sentence check: the other ~600 rows of par_facts.csv, read from their quote alone
+# ------------------------------------------------------------------------------------------------------------------
+
+#: Stands in for the article around a quote, which would name the index; it states no province, year or figure.
+SENTENCE_CONTEXT = "Chỉ số cải cách hành chính.\n\n"
+
+
+def sentence_part(url: str) -> str:
+    """Split the sources in two halves by a checksum of their URL. The reader's rules were written looking at
+    the ``dev`` half only; the ``held_out`` half estimates how they do on phrasing they were not written for."""
+    return "dev" if zlib.crc32(url.encode("utf-8")) % 2 == 0 else "held_out"
+
+
+def evaluate_sentences(part: str, data_dir: Path = DATA) -> Report:
+    """Read each labelled quote of the sources that are not stored articles on its own.
+
+    A quote alone often lacks the year (the article states it elsewhere), so a proposal whose year is unknown
+    matches a label that agrees on everything else: the reader said "unknown" instead of guessing.
+    """
+    with open(data_dir / "par_facts.csv", encoding="utf-8") as handle:
+        facts = list(csv.DictReader(handle))
+    stored = {parse_article_file(path)[1] for path in (data_dir / "articles").glob("*.txt")}
+    quotes: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in facts:
+        if row["source_url"] not in stored and sentence_part(row["source_url"]) == part:
+            quotes[(row["source_url"], row["quote"])].append(row)
+    report = Report(documents=len(quotes))
+    for (url, quote), rows in quotes.items():
+        published = date.fromisoformat(rows[0]["published"]) if rows[0]["published"] else None
+        proposals = read_article(SENTENCE_CONTEXT + quote, published=published)
+        labels = [_label(row, url) for row in rows]
+        _score(report, url, proposals, labels, year_unknown_matches=True)
+    return report
+
+
+def _score(report: Report, name: str, proposals: list[Proposal], labels: list[Label], *, year_unknown_matches=False):
+    scored = [p for p in proposals if p.index in SCORED_INDICES or p.metric.startswith("dossier_")]
+    report.unscored_proposals += len(proposals) - len(scored)
+    unmatched = list(labels)
+    for proposal in scored:
+        metric = base_metric(proposal.metric)
+        report.by_metric[metric].proposals += 1
+        report.overall.proposals += 1
+        hit = next(
+            (
+                label
+                for label in unmatched
+                if matches(proposal, label)
+                or (
+                    year_unknown_matches
+                    and proposal.year is None
+                    and matches(replace(proposal, year=label.year), label)
+                )
+            ),
+            None,
+        )
+        if hit:
+            unmatched.remove(hit)
+            report.by_metric[metric].matched += 1
+            report.overall.matched += 1
+        else:
+            report.false_positives.append((name, proposal))
+    for label in labels:
+        report.by_metric[base_metric(label.metric)].labels += 1
+        report.overall.labels += 1
+    report.misses.extend((name, label) for label in unmatched)
