@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "simple_history",
     "provinces",
     "reports",
+    # Bumps the cache's data version on every change to provinces/reports rows (reports/caching.py).
+    "reports.caching.CachingConfig",
 ]
 
 MIDDLEWARE = [
