@@ -25,7 +25,7 @@ import csv
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -50,7 +50,8 @@ READER_DATA = Path(__file__).resolve().parent / "data"
 INDICES = ("PAR_INDEX", "SIPAS", "PAPI", "PCI")
 #: Result years up to 2024 were assessed for the 63 pre-merger units; from 2025 for the 34 merged ones.
 LAST_YEAR_OF_63_UNITS = 2024
-UNITS_RANKED = {63: 63, 34: 34}
+#: A rank out of another total ("1/6 tỉnh Bắc Trung Bộ") is a rank within a region, not the index's rank.
+RANKED_TOTALS = {63, 34}
 
 NATIONAL = "NATIONAL"
 
@@ -203,6 +204,16 @@ def _alias_pattern(alias: str) -> str:
     return pattern
 
 
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold_aligned(_clean(name)))
+
+
+def _names_re(names: list[str]) -> re.Pattern:
+    """One regex for many names, longest first, as whole words of folded text; group 1 is the name."""
+    ordered = sorted({fold_aligned(_clean(n.strip())) for n in names}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(_alias_pattern(n) for n in ordered) + r")(?![a-z0-9])")
+
+
 def _read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as handle:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
@@ -215,71 +226,63 @@ class Gazetteer:
         self.units63 = {row["code"]: row for row in _read_csv(PROVINCE_DATA / "provinces_63.csv")}
         self.units34 = {row["code"]: row for row in _read_csv(PROVINCE_DATA / "provinces_34.csv")}
         self.regions = sorted({row["region"] for row in self.units63.values()})
-        self.region_names = set(self.regions)
-        by_name63 = {fold(row["name"]): code for code, row in self.units63.items()}
 
-        # alias (folded) -> (era, code)
+        # alias key -> (era, code); the key ignores case, diacritics, spaces, dashes and dots.
         aliases: dict[str, tuple[int, str]] = {}
+        spellings: list[str] = []
 
         def add(alias: str, era: int, code: str) -> None:
-            key = fold_aligned(alias.strip())
+            key = _name_key(alias)
             if len(key) >= 3 and key not in aliases:
                 aliases[key] = (era, code)
+                spellings.append(alias)
 
         for code, row in self.units63.items():
             for name in (row["name"], row["name_en"]):
                 add(name, 63, code)
                 add(re.sub(r"^(TP\.|Thành phố)\s*", "", name), 63, code)
-                add(name.replace(" - ", "-"), 63, code)
         for path in (PROVINCE_DATA / "aliases.csv", READER_DATA / "reader_aliases.csv"):
-            if path.exists():
-                for row in _read_csv(path):
-                    add(row["alias"], int(row["era"]), row["code"])
+            for row in _read_csv(path):
+                add(row["alias"], int(row["era"]), row["code"])
         for code, row in self.units34.items():
-            # A 34-unit name that is also a 63-unit name refers to the same place name; keep the 63 entry
-            # (the era is chosen later from the result year).
+            # Most 34-unit names are also 63-unit names, already added; the era is chosen from the result year.
             for name in (row["name"], row["name_en"]):
                 add(name, 34, code)
+        self._aliases = aliases
+        self._province_re = _names_re(spellings)
 
-        patterns = sorted(aliases, key=len, reverse=True)
-        self._province_re = re.compile(
-            r"(?<![a-z0-9])(" + "|".join(_alias_pattern(a) for a in patterns) + r")(?![a-z0-9])"
-        )
-        self._alias_lookup = [(re.compile(_alias_pattern(a) + r"$"), aliases[a]) for a in patterns]
-
-        # Districts need their kind word in front ("huyện Bố Trạch"): bare district names collide with
-        # common words and with names of other places.
-        districts: dict[str, str] = {}
+        # Districts need their kind word in front ("huyện Bố Trạch"): bare district names collide with common
+        # words and with names of other places. A district named like a province ("thành phố Bắc Ninh") is read
+        # as the province.
+        by_name63 = {_name_key(row["name"]): code for code, row in self.units63.items()}
+        self._districts: dict[str, str] = {}
         for row in _read_csv(READER_DATA / "districts.csv"):
             bare = re.sub(r"^(Quận|Huyện|Thị xã|Thành phố)\s+", "", row["district"])
-            code = by_name63.get(fold(row["province"]))
-            if code and fold(bare) not in districts:
-                districts[fold_aligned(bare)] = code
-        self.districts = districts
-        self._district_re = re.compile(
-            r"(?<![a-z0-9])(?:huyen|quan|thi xa|thanh pho|tp\.?|h\.|tx\.?)\s*("
-            + "|".join(_alias_pattern(d) for d in sorted(districts, key=len, reverse=True))
-            + r")(?![a-z0-9])"
+            key = _name_key(bare)
+            if key not in aliases and key not in self._districts:
+                self._districts[key] = by_name63[_name_key(row["province"])]
+        district_names = sorted(
+            {
+                re.sub(r"^(Quận|Huyện|Thị xã|Thành phố)\s+", "", r["district"])
+                for r in _read_csv(READER_DATA / "districts.csv")
+            }
         )
-        self._region_re = re.compile("|".join(_alias_pattern(r) for r in sorted(self.regions, key=len, reverse=True)))
+        self._district_re = re.compile(
+            r"(?<![a-z0-9])(?:huyen|quan|thi xa|thanh pho|tp\.?|h\.|tx\.?)\s*"
+            + _names_re([d for d in district_names if _name_key(d) in self._districts]).pattern
+        )
+        self._region_re = _names_re(self.regions)
+        self._regions = {_name_key(r): r for r in self.regions}
         self.datelines = {row["code"]: row["province"] for row in _read_csv(READER_DATA / "datelines.csv")}
 
-    def _lookup(self, matched: str) -> tuple[int, str] | None:
-        for pattern, value in self._alias_lookup:
-            if pattern.match(matched):
-                return value
-        return None
-
     def provinces_in(self, original: str, folded: str) -> list[Place]:
-        """Province and district mentions, longest first, capitalised in the original."""
+        """Province and district mentions (longest spelling first) that are capitalised in the original."""
         found: list[Place] = []
         taken = [False] * len(folded)
         for match in self._district_re.finditer(folded):
             s, e = match.span(1)
-            if not original[s].isupper():
-                continue
-            code = self.districts.get(self._canon_district(match.group(1)))
-            if code and self._province_at(folded, match.start(), match.end()) is None:
+            code = self._districts.get(_name_key(match.group(1)))
+            if code and original[s].isupper():
                 found.append(Place(match.start(), e, "province", code, 63))
                 taken[match.start() : e] = [True] * (e - match.start())
         pos = 0
@@ -290,61 +293,32 @@ class Gazetteer:
                 pos = s + 1
                 continue
             pos = e
-            if any(taken[s:e]):
-                continue
-            hit = self._lookup(match.group(1))
-            if hit:
-                era, code = hit
-                found.append(Place(s, e, "province", *self._to63(era, code)))
+            hit = self._aliases.get(_name_key(match.group(1)))
+            if hit and not any(taken[s:e]):
+                found.append(Place(s, e, "province", *self._to63(*hit)))
         return sorted(found, key=lambda p: p.start)
 
-    def _canon_district(self, matched: str) -> str:
-        for key in self.districts:
-            if re.fullmatch(_alias_pattern(key), matched):
-                return key
-        return matched
-
-    def _province_at(self, folded: str, start: int, end: int) -> str | None:
-        # "thành phố Hải Phòng" is the province, not a district of that name.
-        match = self._province_re.search(folded, start, end)
-        if match and match.end() == end:
-            hit = self._lookup(match.group(1))
-            if hit and hit[0] == 63 and fold(self.units63[hit[1]]["name"]).endswith(fold_aligned(match.group(1))):
-                return hit[1]
-        return None
-
     def _to63(self, era: int, code: str) -> tuple[str, int]:
-        if era == 63:
-            return code, 63
-        # 34-unit aliases whose name is also a 63-unit name resolve to that unit.
-        name = fold(self.units34[code]["name"])
-        for code63, row in self.units63.items():
-            if fold(row["name"]) == name:
-                return code63, 63
-        return code, 34
+        """Resolve a 34-unit alias to the 63-unit of the same name where there is one (Huế → Thừa Thiên Huế)."""
+        if era == 34:
+            name = _name_key(self.units34[code]["name"])
+            for code63, row in self.units63.items():
+                if _name_key(row["name"]).endswith(name):
+                    return code63, 63
+        return code, era
 
     def regions_in(self, folded: str) -> list[Place]:
         return [
-            Place(m.start(), m.end(), "region", name=self._region_name(m.group(0)))
+            Place(m.start(1), m.end(1), "region", name=self._regions[_name_key(m.group(1))])
             for m in self._region_re.finditer(folded)
         ]
-
-    def _region_name(self, matched: str) -> str:
-        for region in self.regions:
-            if re.fullmatch(_alias_pattern(region), matched):
-                return region
-        return matched
 
     def name(self, code: str, era: int, year: int | None) -> str:
         """Canonical name of a unit for a result year (63 names up to 2024, 34 names from 2025)."""
         if era == 34:
-            if year is not None and year <= LAST_YEAR_OF_63_UNITS:
-                return self.units34[code]["name"]
             return self.units34[code]["name"]
         if year is not None and year > LAST_YEAR_OF_63_UNITS:
-            successor = self.units63[code]["successor_code"]
-            if successor in self.units34:
-                return self.units34[successor]["name"]
+            return self.units34[self.units63[code]["successor_code"]]["name"]
         return self.units63[code]["name"]
 
 
@@ -512,11 +486,11 @@ _HOME_REF = re.compile(
 )
 
 _DOSSIER_RULES = [
-    ("dossier_received", re.compile(r"(?:tiep nhan|received?|nhan duoc)(?: tong (?:so|cong))?\s*$"), None),
-    ("dossier_on_time", re.compile(r"(?:dung han|truoc han|dung va truoc han|truoc va dung han|on time)\s*$"), None),
-    ("dossier_late", re.compile(r"(?:qua han|tre han|late)\s*$"), None),
-    ("dossier_pending", re.compile(r"(?:dang giai quyet|dang xu ly|chua den han|pending)\s*$"), None),
-    ("dossier_resolved", re.compile(r"(?:da giai quyet|giai quyet xong|resolved)\s*$"), None),
+    ("dossier_received", re.compile(r"(?:tiep nhan|received?|nhan duoc)(?: tong (?:so|cong))?\s*$")),
+    ("dossier_on_time", re.compile(r"(?:dung han|truoc han|dung va truoc han|truoc va dung han|on time)\s*$")),
+    ("dossier_late", re.compile(r"(?:qua han|tre han|late)\s*$")),
+    ("dossier_pending", re.compile(r"(?:dang giai quyet|dang xu ly|chua den han|pending)\s*$")),
+    ("dossier_resolved", re.compile(r"(?:da giai quyet|giai quyet xong|resolved)\s*$")),
 ]
 _DOSSIER_AFTER = [
     (
@@ -588,7 +562,6 @@ class _Context:
     para_topic: tuple[str, int] | None = None
     last_topic: tuple[str, int] | None = None
     published: date | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def read_article(text: str, *, published: date | None = None, url: str | None = None) -> list[Proposal]:
@@ -653,10 +626,10 @@ def _article_context(paras: list[str], gaz: Gazetteer, published: date | None) -
     elif published and _LAST_YEAR_WORDS.search(folded):
         ctx.article_year = published.year - 1
 
-    for name, pattern in _INDEX_WORDS:
-        match = pattern.search(folded)
-        if match and (ctx.article_index is None or match.start() < ctx.extra.get("index_pos", 10**9)):
-            ctx.article_index, ctx.extra["index_pos"] = name, match.start()
+    # The article's index is the one it names first.
+    first_mentions = _index_mentions(folded)
+    if first_mentions:
+        ctx.article_index = first_mentions[0][1]
 
     # Subject: a newspaper byline, else the province (or district's province) named most often.
     for para in paras[:15]:
@@ -687,7 +660,7 @@ def _period(match: re.Match, kind: str) -> str:
     return f"{match.group('y')}-{kind}"
 
 
-def _strip_dateline(original: str, folded: str) -> int:
+def _dateline_length(original: str) -> int:
     """Length of a leading dateline ("HÀ NỘI — ", "LSO-") whose place is not the subject."""
     match = re.match(r"^(?:[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{1,30}|\([A-ZĐ]{2,4}\))\s*[—–-]+\s*", original)
     if match and match.group(0).strip(" —–-").upper() == match.group(0).strip(" —–-"):
@@ -695,12 +668,10 @@ def _strip_dateline(original: str, folded: str) -> int:
     return 0
 
 
-def _mask_appositions(original: str, folded: str, places: list[Place]) -> list[Place]:
+def _mask_appositions(folded: str, places: list[Place]) -> list[Place]:
     """Drop names inside an English apposition: in "Da Nang, the third city after Hanoi and HCMC, was fourth",
     the rank is Da Nang's, not Ho Chi Minh City's."""
-    masked = []
-    for match in re.finditer(r",\s+(?:the|a|an)\s+[^,;]*,", folded):
-        masked.append(match.span())
+    masked = [match.span() for match in re.finditer(r",\s+(?:the|a|an)\s+[^,;]*,", folded)]
     return [p for p in places if not any(s < p.start < e for s, e in masked)]
 
 
@@ -715,9 +686,9 @@ def _others_in(original: str, folded: str) -> list[Place]:
 
 def _read_sentence(sentence: str, ctx: _Context, gaz: Gazetteer) -> list[Proposal]:
     folded = fold_aligned(sentence)
-    skip = _strip_dateline(sentence, folded)
+    skip = _dateline_length(sentence)
     places = [p for p in gaz.provinces_in(sentence, folded) if p.start >= skip]
-    places = _mask_appositions(sentence, folded, places)
+    places = _mask_appositions(folded, places)
     others = [o for o in _others_in(sentence, folded) if not any(p.start <= o.start < p.end for p in places)]
     everyone = sorted(places + others, key=lambda p: p.start)
 
@@ -839,14 +810,14 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
 
     # Dossier counts: "tiếp nhận 113.905 hồ sơ", "15 hồ sơ TTHC giải quyết quá hạn".
     if re.match(r"^\s*ho so", right):
-        for metric, pattern, _ in _DOSSIER_RULES:
+        for metric, pattern in _DOSSIER_RULES:
             if pattern.search(left[-30:]):
                 return _Figure(metric, value, start, end)
         for metric, pattern in _DOSSIER_AFTER:
             if pattern.match(right):
                 return _Figure(metric, value, start, end)
         return None
-    for metric, pattern, _ in _DOSSIER_RULES:
+    for metric, pattern in _DOSSIER_RULES:
         if metric != "dossier_received" and pattern.search(left[-25:]) and re.search(r"ho so", left):
             if not _SCORE_UNIT.match(right):
                 return _Figure(metric, value, start, end)
@@ -888,7 +859,7 @@ def _classify_number(original: str, folded: str, match: re.Match) -> _Figure | N
         total = None
         if out_of:
             total = int(out_of.group("a") or out_of.group("b") or out_of.group("c"))
-            if total not in UNITS_RANKED:
+            if total not in RANKED_TOTALS:
                 return None  # "xếp thứ 1/6 tỉnh Bắc Trung Bộ": a rank within a region
         return _Figure("rank", value, start, end, rank_of=total)
 
@@ -960,9 +931,8 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
     # Ordinal words: "vị trí thứ hai", "xếp thứ ba", "ranking third", "was fourth", "to number three".
     for match in re.finditer(
         r"(?:(?:xep|dung|vi tri|vi thu)(?: o)?(?: vi tri)? thu (?P<vn>nhat|nhi|hai|ba|tu|nam|sau|bay|tam|chin|muoi)"
-        r"|(?:ranked|ranking|was|came|finished|placed|claimed the|took the|to number) (?P<en>first|one|two|three|four|five"
-        r"|six|seven|eight|nine|ten|first|second|third|fourth|fifth"
-        r"|sixth|seventh|eighth|ninth|tenth))(?![a-z])",
+        r"|(?:ranked|ranking|was|came|finished|placed|claimed the|took the|to number) (?P<en>first|second|third"
+        r"|fourth|fifth|sixth|seventh|eighth|ninth|tenth|one|two|three|four|five|six|seven|eight|nine|ten))(?![a-z])",
         folded,
     ):
         right = folded[match.end() : match.end() + 40]
@@ -975,7 +945,7 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
         out_of = _OUT_OF.match(right)
         if out_of:
             total = int(out_of.group("a") or out_of.group("b") or out_of.group("c"))
-            if total not in UNITS_RANKED:
+            if total not in RANKED_TOTALS:
                 continue
             fig.rank_of = total
         named = re.match(r"^\s*(?:van |chinh )?la\s+", right)
