@@ -955,27 +955,28 @@ def _phrase_ranks(folded: str) -> list[_Figure]:
     return figures
 
 
-def _nearest_component(folded: str, clause: tuple[int, int], fig: _Figure) -> tuple[str, str] | None:
+def _nearest_component(folded: str, clause: tuple[int, int], fig: _Figure) -> tuple[int, int] | None:
     """The component a figure is about: named before it in its clause, or right after it ("thứ 42 về ...")."""
     start, end = clause
     after = re.match(r"^\s*(?:ca nuoc |toan quoc )?(?:ve|in|for)\s+", folded[fig.end : end])
-    best = None
-    for key, pattern in _COMPONENT_RE:
+    best: tuple[int, int] | None = None
+    for _key, pattern in _COMPONENT_RE:
         for match in pattern.finditer(folded, start, end):
             if after and 0 <= match.start() - (fig.end + after.end()) <= 12:
-                return key, match.group(0)
+                return match.span()
             if match.end() <= fig.start and (best is None or match.start() > best[0]):
-                best = (match.start(), key, match.end())
+                best = match.span()
     if best is None:
         return None
-    # A province or an index name between the component and the figure starts a new subject.
-    between = folded[best[2] : fig.start]
-    if re.search(r"chi so (?:cai cach hanh chinh|cchc)(?! thanh phan)|par index|sipas", between):
+    # An index name between the component and the figure starts a new subject.
+    if re.search(r"chi so (?:cai cach hanh chinh|cchc)(?! thanh phan)|par index|sipas", folded[best[1] : fig.start]):
         return None
-    return best[1], folded[best[0] : best[2]]
+    return best
 
 
 def _propose(fig, sentence, folded, clause, clause_places, everyone, paired, years, indices, ctx, gaz):
+    """Turn one recognised figure into proposals (a rank may bring its total), or ``None`` when the text does
+    not say whose figure it is."""
     quote = re.sub(r"\s+", " ", sentence).strip()
 
     # Index: named nearest the figure in its clause, else earlier in the sentence, paragraph, article.
@@ -995,9 +996,9 @@ def _propose(fig, sentence, folded, clause, clause_places, everyone, paired, yea
     year = _figure_year(fig, years, ctx)
     component = None
     if fig.metric in ("score", "rank", "score_delta", "rank_delta", "component_score_only"):
-        found = _nearest_component(folded, clause, fig)
-        if found:
-            component = sentence[folded.find(found[1], clause[0]) :][: len(found[1])]
+        span = _nearest_component(folded, clause, fig)
+        if span:
+            component = sentence[span[0] : span[1]]
     if fig.metric == "component_score_only" and component is None:
         return None
     if fig.metric.startswith("dossier_"):
@@ -1119,7 +1120,7 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
     before = [p for p in clause_places if p.start < fig.start]
     after = [p for p in clause_places if p.start >= fig.end]
     clause_left = folded[clause[0] : fig.start]
-    if not sentence_has_place(everyone, fig) and _GENERIC_SUBJECT.search(folded[: fig.start]):
+    if not _names_a_province(everyone) and _GENERIC_SUBJECT.search(folded[: fig.start]):
         return None  # "Những tỉnh có Chỉ số ... được xếp vào nhóm A": a rule about provinces in general
     if before:
         nearest = before[-1]
@@ -1149,7 +1150,7 @@ def _attribute(fig, clause, clause_places, everyone, paired, folded, ctx, dossie
     return "unknown" if dossier else None
 
 
-def sentence_has_place(everyone: list[Place], fig: _Figure) -> bool:
+def _names_a_province(everyone: list[Place]) -> bool:
     return any(p.kind == "province" for p in everyone)
 
 
