@@ -262,3 +262,97 @@ def edition_results(edition: Edition, user) -> list[Result]:
         .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
         .order_by("rank", "-score", "province__name")
     )
+
+
+# --------------------------------------------------------------------------- dashboard figures
+# Added for the dashboard pages; each takes rows already loaded (no query).
+
+
+def average_trend(
+    editions: Sequence[Edition],
+    results_by_edition: dict[int, list],
+    published: Iterable[PublishedAverage],
+    regions_by_era: dict[int, list],
+    region_id: int | None = None,
+) -> dict[int, tuple[Average, Average | None]]:
+    """National and (for ``region_id``) regional average of every edition, keyed by edition id.
+
+    ``results_by_edition`` holds each edition's results (carrying ``province``); ``regions_by_era``
+    the regions of each era with their ``unit_count``.
+    """
+    published = list(published)
+    out = {}
+    for edition in editions:
+        results = results_by_edition.get(edition.pk, [])
+        own = [a for a in published if a.edition_id == edition.pk]
+        national = national_average(edition, results, own)
+        regional = None
+        if region_id is not None:
+            regions = [r for r in regions_by_era.get(edition.era, []) if r.pk == region_id]
+            regional = regional_averages(edition, results, own, regions).get(region_id)
+        out[edition.pk] = (national, regional)
+    return out
+
+
+@dataclass(frozen=True)
+class ComponentGap:
+    """A unit's component score against the edition's best and the mean of the units held."""
+
+    key: str
+    name: str
+    max_points: Decimal | None
+    score: Decimal | None
+    leader_score: Decimal | None
+    leaders: tuple[str, ...]
+    average: Average
+
+    @property
+    def gap_to_leader(self) -> Decimal | None:
+        if self.score is None or self.leader_score is None:
+            return None
+        return _round(self.score - self.leader_score)
+
+    @property
+    def gap_to_average(self) -> Decimal | None:
+        if self.score is None or self.average.value is None:
+            return None
+        return _round(self.score - self.average.value)
+
+
+def component_gaps(edition: Edition, own_scores: dict[str, Decimal | None], edition_scores: Iterable) -> list:
+    """Gap of a unit to the best score and to the computed average of each component in ``edition``.
+
+    ``edition_scores``: (component key, component name, max points, order, province name, score) rows
+    of every result of the edition held. The leader is the best score *held*, which is the edition's
+    leader only when coverage is complete; the average says how many units it covers.
+    """
+    by_key: dict[str, list] = defaultdict(list)
+    meta: dict[str, tuple] = {}
+    for key, name, max_points, order, province_name, score in edition_scores:
+        meta[key] = (name, max_points, order)
+        if score is not None:
+            by_key[key].append((score, province_name))
+    gaps = []
+    for key, (name, max_points, _order) in sorted(meta.items(), key=lambda item: item[1][2]):
+        held = by_key.get(key, [])
+        best = max((s for s, _p in held), default=None)
+        gaps.append(
+            ComponentGap(
+                key=key,
+                name=name,
+                max_points=max_points,
+                score=own_scores.get(key),
+                leader_score=best,
+                leaders=tuple(sorted(p for s, p in held if s == best)),
+                average=_computed([s for s, _p in held], edition.units_ranked),
+            )
+        )
+    return gaps
+
+
+def biggest_movers(rows: Iterable[dict], n: int = 5) -> tuple[list[dict], list[dict]]:
+    """Rows with the largest score gains and losses (``row["score_delta"]``), ignoring unknown changes."""
+    moved = [r for r in rows if r.get("score_delta") is not None]
+    up = sorted((r for r in moved if r["score_delta"] > 0), key=lambda r: r["score_delta"], reverse=True)[:n]
+    down = sorted((r for r in moved if r["score_delta"] < 0), key=lambda r: r["score_delta"])[:n]
+    return up, down

@@ -1,0 +1,85 @@
+"""FilterSets of the dashboard (NetBox style: one per model, every filter labelled, one ``search()``).
+
+Choices (indices, years, regions, components) come from rows the page has already loaded, so
+building and validating the form costs no query. django-filter drops invalid values silently;
+the views check ``is_valid()`` and show ``form.errors`` instead.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from provinces.text import fold
+
+from .models import Result
+
+SORT_FIELDS = ["rank", "province", "score", "change"]
+
+
+def sort_choices(components=()) -> list[tuple[str, str]]:
+    """Every sortable column, ascending and descending ("-score")."""
+    labels = {
+        "rank": _("thứ hạng"),
+        "province": _("tỉnh, thành phố"),
+        "score": _("điểm"),
+        "change": _("thay đổi điểm"),
+    }
+    choices = []
+    for key in SORT_FIELDS:
+        choices.append((key, _("%(col)s ↑") % {"col": labels[key]}))
+        choices.append((f"-{key}", _("%(col)s ↓") % {"col": labels[key]}))
+    for component in components:
+        choices.append((f"c.{component['key']}", _("%(col)s ↑") % {"col": component["name"]}))
+        choices.append((f"-c.{component['key']}", _("%(col)s ↓") % {"col": component["name"]}))
+    return choices
+
+
+class ResultFilterSet(django_filters.FilterSet):
+    """Results of one edition: by index and year (which select the edition), region, group, search."""
+
+    index = django_filters.ChoiceFilter(label=_("Chỉ số"), method="filter_index", empty_label=None)
+    year = django_filters.ChoiceFilter(label=_("Năm kết quả"), method="filter_year", empty_label=None)
+    region = django_filters.ChoiceFilter(label=_("Vùng"), method="filter_region", empty_label=_("Cả nước"))
+    group = django_filters.CharFilter(label=_("Nhóm"), field_name="group", lookup_expr="iexact")
+    component = django_filters.ChoiceFilter(
+        label=_("Xếp hạng theo chỉ số thành phần"), method="filter_noop", empty_label=_("Điểm tổng")
+    )
+    q = django_filters.CharFilter(label=_("Tìm tỉnh, thành phố"), method="search")
+    sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), method="filter_noop", empty_label=_("Mặc định"))
+
+    class Meta:
+        model = Result
+        fields = ["index", "year", "region", "group", "component", "q", "sort"]
+
+    def __init__(self, data=None, queryset=None, *, indices=(), years=(), regions=(), components=(), **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["index"].extra["choices"] = [(i["code"], i["short_name"]) for i in indices]
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
+        self.filters["region"].extra["choices"] = [(r["code"], r["name"]) for r in regions]
+        self.filters["component"].extra["choices"] = [(c["key"], c["name"]) for c in components]
+        self.filters["sort"].extra["choices"] = sort_choices(components)
+        self.form.fields["year"].error_messages["invalid_choice"] = _(
+            "Không có kỳ công bố năm %(value)s cho chỉ số này."
+        )
+
+    def filter_index(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(edition__index__code=value)
+
+    def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(edition__year=int(value))
+
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(province__region__code=value)
+
+    def filter_noop(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Presentation choices (sort order, component to rank by) select nothing."""
+        return queryset
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Diacritic-insensitive search over unit names and aliases ("ha noi" finds Hà Nội)."""
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(province__search_text__contains=folded)

@@ -1,0 +1,1122 @@
+"""The data of every dashboard page, built by one function per page as plain dicts.
+
+Each function takes what the request says (parameters, user) and returns the template context:
+numbers are Decimals (templates localise them), chart figures are plain Plotly dicts (rendered
+with ``json_script``). Query counts are constant: every function loads whole editions or whole
+series in a fixed number of queries and works in memory afterwards. Every queryset of results and
+editions goes through ``visible_to(user)`` and ``in_dataset()``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from provinces.models import Era, Province, Region
+from provinces.text import fold
+
+from . import figures
+from .filtersets import ResultFilterSet
+from .models import Citation, Component, ComponentScore, Edition, Framework, Index, PublishedAverage, Result, Status
+
+DEFAULT_INDEX = "PAR_INDEX"
+MAX_COMPARE = 6
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
+PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+
+class BadRequest(Exception):
+    """A parameter the page cannot show: the view renders the message with status 400."""
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "font": PLOT_FONT,
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "closest",
+    }
+    layout.update(extra)
+    return layout
+
+
+# --------------------------------------------------------------------------- shared loaders
+
+
+def visible_editions(user) -> list[Edition]:
+    """Every edition the user may open in this site's dataset (one query)."""
+    return list(
+        Edition.objects.visible_to(user)
+        .in_dataset()
+        .select_related("index", "framework")
+        .order_by("index__order", "index__code", "-year")
+    )
+
+
+def index_choices(editions: list[Edition]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for edition in editions:
+        index = edition.index
+        seen.setdefault(index.code, {"code": index.code, "short_name": index.short_name, "name": index.name})
+    return list(seen.values())
+
+
+def regions_by_era() -> dict[int, list[Region]]:
+    """The regions with ``unit_count`` = their units in this dataset, per era (one query)."""
+    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(provinces__is_synthetic=False)
+    regions = list(
+        Region.objects.annotate(
+            units_63=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_63)),
+            units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
+        )
+    )
+    out: dict[int, list[Region]] = {}
+    for era, attr in ((Era.UNITS_63, "units_63"), (Era.UNITS_34, "units_34")):
+        out[era] = []
+        for region in regions:
+            copied = copy.copy(region)
+            copied.unit_count = getattr(region, attr)
+            out[era].append(copied)
+    return out
+
+
+def pick_index(editions: list[Edition], code: str | None) -> str:
+    codes = [i["code"] for i in index_choices(editions)]
+    if code:
+        if code not in codes:
+            raise BadRequest(_("Không có chỉ số “%(code)s”.") % {"code": code})
+        return code
+    if DEFAULT_INDEX in codes:
+        return DEFAULT_INDEX
+    if codes:
+        return codes[0]
+    raise BadRequest(_("Chưa có kỳ công bố nào."))
+
+
+def coverage_text(cov: figures.Coverage) -> str:
+    return str(cov)
+
+
+def average_dict(average: figures.Average) -> dict:
+    return {
+        "value": average.value,
+        "kind": average.kind,
+        "label": average.label,
+        "units": average.units,
+        "units_total": average.units_total,
+        "is_complete": average.is_complete,
+    }
+
+
+def result_row(result: Result, change: figures.Change, rank: int | None, with_components: bool = True) -> dict:
+    """A result as the tables, charts and downloads show it."""
+    province = result.province
+    row = {
+        "id": result.pk,
+        "province": province.name,
+        "province_en": province.name_en,
+        "slug": province.slug,
+        "region": province.region.name if province.region_id else "",
+        "region_code": province.region.code if province.region_id else "",
+        "score": result.score,
+        "rank": rank,
+        "rank_published": result.rank is not None,
+        "group": result.group,
+        "disputed": result.disputed,
+        "draft": result.edition.status != Status.PUBLISHED,
+        "score_delta": change.score_delta,
+        "rank_delta": change.rank_delta,
+        "change_basis": change.basis,
+        "previous": [
+            {"province": p.province_name, "slug": p.province_slug, "score": p.score, "rank": p.rank}
+            for p in change.previous
+        ],
+        "components": {},
+        "citations": [],
+    }
+    if with_components:
+        for cs in result.component_scores.all():
+            component = cs.component
+            row["components"][component.key] = {
+                "score": cs.score,
+                "rank": cs.rank,
+                "pct": figures.percent_of_max(cs.score, component.max_points),
+            }
+    return row
+
+
+def sort_rows(rows: list[dict], sort: str) -> list[dict]:
+    """Rows ordered by a column; rows missing that figure always come last, in their previous order."""
+    desc = sort.startswith("-")
+    key = sort.lstrip("-")
+
+    def value(row: dict):
+        if key == "rank":
+            return row["rank"]
+        if key == "province":
+            return fold(row["province"])
+        if key == "score":
+            return row["score"]
+        if key == "change":
+            return row["score_delta"]
+        if key.startswith("c."):
+            component = row["components"].get(key[2:])
+            return component["score"] if component else None
+        return None
+
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    present.sort(key=value, reverse=desc)
+    return present + missing
+
+
+def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED,)) -> dict[int, list[dict]]:
+    if not result_ids:
+        return {}
+    out: dict[int, list[dict]] = defaultdict(list)
+    citations = (
+        Citation.objects.filter(result_id__in=result_ids, state__in=states)
+        .select_related("article")
+        .order_by("result_id", "metric", "pk")
+    )
+    for c in citations:
+        out[c.result_id].append(
+            {
+                "metric": c.get_metric_display(),
+                "value": c.value,
+                "quote": c.quote,
+                "conflict": c.conflict,
+                "state": c.state,
+                "article_pk": c.article_id,
+                "article_title": str(c.article),
+                "article_url": c.article.url,
+                "publisher": c.article.publisher,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def rankings_page(params: QueryDict, user) -> dict[str, Any]:
+    """Rankings of one edition, filtered and sorted as the URL says.
+
+    Queries: editions, regions, components, results (+ component scores), shown ids, previous
+    results, published averages, and the citations of disputed rows when there are any.
+    """
+    editions = visible_editions(user)
+    indices = index_choices(editions)
+    data = params.copy()
+    index_code = data.get("index") or (
+        DEFAULT_INDEX if any(i["code"] == DEFAULT_INDEX for i in indices) else (indices[0]["code"] if indices else "")
+    )
+    data["index"] = index_code
+    of_index = [e for e in editions if e.index.code == index_code]
+    years = [e.year for e in of_index]
+    if not data.get("year") and years:
+        data["year"] = str(years[0])
+    edition = next((e for e in of_index if str(e.year) == data.get("year", "").strip()), None)
+    era = edition.era if edition else Era.UNITS_63
+    regions = regions_by_era()[era]
+    components = (
+        list(
+            Component.objects.filter(framework_id=edition.framework_id)
+            .order_by("order")
+            .values("key", "name", "name_en", "max_points")
+        )
+        if edition and edition.framework_id
+        else []
+    )
+    queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
+    filterset = ResultFilterSet(
+        data,
+        queryset,
+        indices=indices,
+        years=years,
+        regions=[{"code": r.code, "name": r.name} for r in regions],
+        components=components,
+    )
+    context: dict[str, Any] = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "indices": indices,
+        "edition": edition,
+        "components": components,
+        "rows": [],
+        "valid": False,
+    }
+    if not filterset.is_valid() or edition is None:
+        return context
+
+    cleaned = filterset.form.cleaned_data
+    all_results = figures.edition_results(edition, user)
+    shown_ids = set(filterset.qs.values_list("pk", flat=True))
+    previous = next((e for e in of_index if e.year == edition.year - 1), None)
+    previous_results = (
+        list(Result.objects.visible_to(user).filter(edition=previous).select_related("province", "edition"))
+        if previous
+        else []
+    )
+    changes = figures.changes_for(all_results, edition, previous_results)
+    published = list(PublishedAverage.objects.filter(edition=edition))
+    national = figures.national_average(edition, all_results, published)
+    regional = figures.regional_averages(edition, all_results, published, regions)
+    cov = figures.coverage(edition, all_results)
+    ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
+    rows = [result_row(r, changes[r.pk], ranks[r.pk]) for r in all_results if r.pk in shown_ids]
+    component_key = cleaned.get("component") or ""
+    sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
+    rows = sort_rows(rows, sort)
+    disputed = _citations_by_result(
+        [r["id"] for r in rows if r["disputed"]], states=(Citation.State.CONFIRMED, Citation.State.SUGGESTED)
+    )
+    for row in rows:
+        row["citations"] = disputed.get(row["id"], [])
+
+    component = next((c for c in components if c["key"] == component_key), None)
+    region_code = cleaned.get("region") or ""
+    region_average = next(
+        (average_dict(regional[r.pk]) | {"name": r.name} for r in regions if r.code == region_code), None
+    )
+    context.update(
+        valid=True,
+        edition=edition,
+        index=edition.index,
+        previous_edition=previous,
+        rows=rows,
+        sort=sort,
+        columns=_columns(params, data, sort, components),
+        component=component,
+        coverage=cov,
+        national=average_dict(national),
+        region_average=region_average,
+        chart=rankings_chart(rows, national, component, edition),
+        query_string=urlencode([(k, v) for k, v in data.items() if v and k != "format"]),
+    )
+    return context
+
+
+def _columns(params: QueryDict, data: QueryDict, sort: str, components: list[dict]) -> list[dict]:
+    """Sortable column headers: each links to the same view sorted by it (toggling direction)."""
+    labels = [
+        ("rank", _("Hạng")),
+        ("province", _("Tỉnh, thành phố")),
+        ("score", _("Điểm")),
+        ("change", _("Thay đổi")),
+    ] + [(f"c.{c['key']}", c["name"]) for c in components]
+    columns = []
+    for key, label in labels:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        target = f"-{key}" if current and not descending else key
+        if not current and key in ("score", "change") or (not current and key.startswith("c.")):
+            target = f"-{key}"  # higher first on first click
+        query = data.copy()
+        query["sort"] = target
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + query.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+                "component": key.startswith("c."),
+            }
+        )
+    return columns
+
+
+def rankings_chart(rows: list[dict], national: figures.Average, component: dict | None, edition: Edition) -> dict:
+    """Horizontal bars of the rows shown, in their order, with the national average marked."""
+    if component:
+        plotted = [r for r in rows if (r["components"].get(component["key"]) or {}).get("score") is not None]
+        values = [_f(r["components"][component["key"]]["score"]) for r in plotted]
+        title = component["name"]
+    else:
+        plotted = [r for r in rows if r["score"] is not None]
+        values = [_f(r["score"]) for r in plotted]
+        title = _("Điểm")
+    labels = [f"{r['rank']}. {r['province']}" if r["rank"] else r["province"] for r in plotted]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": values,
+        "y": labels,
+        "text": [f"{v:.2f}".replace(".", ",") if v is not None else "" for v in values],
+        "textposition": "auto",
+        "marker": {
+            "color": [PALETTE[1] if r["disputed"] else PALETTE[0] for r in plotted],
+            "pattern": {"shape": ["/" if r["disputed"] else "" for r in plotted]},
+        },
+        "hovertemplate": "%{y}: %{x:.2f}<extra></extra>",
+        "name": title,
+    }
+    shapes, annotations = [], []
+    if national.value is not None and not component:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": _f(national.value),
+                "x1": _f(national.value),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#000", "dash": "dash", "width": 2},
+            }
+        )
+        annotations.append(
+            {
+                "x": _f(national.value),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": _("TB cả nước %(value)s") % {"value": f"{national.value:.2f}".replace(".", ",")},
+                "showarrow": False,
+            }
+        )
+    lowest = min([v for v in values if v is not None] + ([_f(national.value)] if national.value else []), default=0)
+    return {
+        "data": [trace],
+        "layout": _layout(
+            height=max(240, 28 * len(plotted) + 80),
+            margin={"l": 200, "r": 30, "t": 40, "b": 40},
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"range": [max(0, lowest - 5), 100 if not component else None], "title": {"text": title}},
+            shapes=shapes,
+            annotations=annotations,
+            showlegend=False,
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def overview_page(params: QueryDict, user) -> dict[str, Any]:
+    """The latest published edition of an index. Queries: editions, results of the index, averages, regions."""
+    editions = visible_editions(user)
+    index_code = pick_index(editions, params.get("index"))
+    of_index = [e for e in editions if e.index.code == index_code]
+    published_editions = [e for e in of_index if e.status == Status.PUBLISHED]
+    context: dict[str, Any] = {"indices": index_choices(editions), "index_code": index_code, "edition": None}
+    if not published_editions:
+        return context
+    edition = published_editions[0]
+    results = list(
+        Result.objects.visible_to(user)
+        .filter(edition__in=[e.pk for e in published_editions])
+        .select_related("province__region", "edition")
+        .order_by("rank", "-score", "province__name")
+    )
+    by_edition: dict[int, list[Result]] = defaultdict(list)
+    for r in results:
+        by_edition[r.edition_id].append(r)
+    current = by_edition.get(edition.pk, [])
+    previous = next((e for e in published_editions if e.year == edition.year - 1), None)
+    changes = figures.changes_for(current, edition, by_edition.get(previous.pk, []) if previous else [])
+    ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
+    rows = [result_row(r, changes[r.pk], ranks[r.pk], with_components=False) for r in current]
+    published = list(PublishedAverage.objects.filter(edition__in=[e.pk for e in published_editions]))
+    regions = regions_by_era()
+    trend = figures.average_trend(published_editions, by_edition, published, regions)
+    national = trend[edition.pk][0]
+    national_previous = trend[previous.pk][0] if previous else None
+    national_change = (
+        national.value - national_previous.value
+        if national_previous and national.value is not None and national_previous.value is not None
+        else None
+    )
+    regional = figures.regional_averages(
+        edition, current, [a for a in published if a.edition_id == edition.pk], regions[edition.era]
+    )
+    up, down = figures.biggest_movers(rows)
+    leaders = sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5]
+    context.update(
+        edition=edition,
+        index=edition.index,
+        coverage=figures.coverage(edition, current),
+        national=average_dict(national),
+        national_previous=average_dict(national_previous) if national_previous else None,
+        national_change=national_change,
+        previous_edition=previous,
+        regional=[average_dict(regional[r.pk]) | {"name": r.name, "code": r.code} for r in regions[edition.era]],
+        leaders=leaders,
+        movers_up=up,
+        movers_down=down,
+        distribution=distribution_rows(published_editions, by_edition, trend),
+        distribution_chart=distribution_chart(published_editions, by_edition),
+        map_chart=choropleth(edition, rows, "score"),
+        map_rows=rows,
+    )
+    return context
+
+
+def distribution_rows(editions, by_edition, trend) -> list[dict]:
+    """Per edition: how many units have a score, lowest, median, highest held, national average."""
+    out = []
+    for edition in sorted(editions, key=lambda e: e.year):
+        scores = sorted(r.score for r in by_edition.get(edition.pk, []) if r.score is not None)
+        n = len(scores)
+        median = None
+        if n:
+            median = scores[n // 2] if n % 2 else (scores[n // 2 - 1] + scores[n // 2]) / 2
+        out.append(
+            {
+                "year": edition.year,
+                "units": n,
+                "units_total": edition.units_ranked,
+                "min": scores[0] if n else None,
+                "median": figures._round(median) if median is not None else None,
+                "max": scores[-1] if n else None,
+                "national": average_dict(trend[edition.pk][0]),
+            }
+        )
+    return out
+
+
+def distribution_chart(editions, by_edition) -> dict:
+    """One box per year with every held score drawn as a point (the strip shows how few there are)."""
+    data = []
+    for edition in sorted(editions, key=lambda e: e.year):
+        held = [r for r in by_edition.get(edition.pk, []) if r.score is not None]
+        if not held:
+            continue
+        data.append(
+            {
+                "type": "box",
+                "name": f"{edition.year} ({len(held)}/{edition.units_ranked})",
+                "y": [_f(r.score) for r in held],
+                "text": [r.province.name for r in held],
+                "boxpoints": "all",
+                "jitter": 0.4,
+                "pointpos": 0,
+                "marker": {"color": PALETTE[0], "size": 5},
+                "line": {"color": PALETTE[0]},
+                "fillcolor": "rgba(0,114,178,0.12)",
+                "hovertemplate": "%{text}: %{y:.2f}<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=380,
+            showlegend=False,
+            yaxis={"title": {"text": _("Điểm")}},
+            xaxis={"title": {"text": _("Năm kết quả (số đơn vị có điểm)")}},
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- map
+
+
+def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[int, list[str]] | None = None) -> dict:
+    """A choropleth over the 63 shapes (GeoJSON fetched by the page, ``properties.code``).
+
+    A 34-era unit is drawn with its predecessors' shapes (``predecessors``: slug → 63-era codes).
+    Units without a figure are not drawn (left blank), never coloured as zero.
+    """
+    locations, z, text, groups = [], [], [], []
+    group_names = sorted({r["group"] for r in rows if r["group"]})
+    for row in rows:
+        codes = (predecessors or {}).get(row["slug"]) or [row.get("code")]
+        value = row["score"] if by == "score" else (row["group"] or None)
+        if value is None:
+            continue
+        for code in codes:
+            if not code:
+                continue
+            locations.append(code)
+            if by == "score":
+                z.append(_f(value))
+            else:
+                z.append(group_names.index(value))
+            label = f"{row['province']}: {value}"
+            if row["rank"]:
+                label += f" — #{row['rank']}"
+            text.append(label)
+            groups.append(value)
+    trace: dict[str, Any] = {
+        "type": "choropleth",
+        "featureidkey": "properties.code",
+        "locations": locations,
+        "z": z,
+        "text": text,
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+    }
+    if by == "score":
+        trace["colorscale"] = "Viridis"
+        trace["colorbar"] = {"title": {"text": _("Điểm")}, "thickness": 12}
+    else:
+        n = max(len(group_names) - 1, 1)
+        scale = []
+        for i, _name in enumerate(group_names):
+            colour = PALETTE[i % len(PALETTE)]
+            scale += [[i / n if len(group_names) > 1 else 0, colour], [i / n if len(group_names) > 1 else 1, colour]]
+        trace["colorscale"] = scale if len(group_names) > 1 else [[0, PALETTE[0]], [1, PALETTE[0]]]
+        trace["zmin"], trace["zmax"] = 0, n
+        trace["colorbar"] = {
+            "tickvals": list(range(len(group_names))),
+            "ticktext": group_names,
+            "title": {"text": _("Nhóm")},
+            "thickness": 12,
+        }
+    return {
+        "data": [trace],
+        "layout": _layout(
+            height=560,
+            margin={"l": 0, "r": 0, "t": 10, "b": 0},
+            geo={"fitbounds": "geojson", "visible": False},
+        ),
+        "geojson": True,
+    }
+
+
+def map_page(params: QueryDict, user) -> dict[str, Any]:
+    """Choropleth of one edition. Queries: editions, results, 63-era units (codes and successors)."""
+    editions = visible_editions(user)
+    index_code = pick_index(editions, params.get("index"))
+    of_index = [e for e in editions if e.index.code == index_code]
+    year = params.get("year") or (str(of_index[0].year) if of_index else "")
+    by = params.get("by") or "score"
+    if by not in ("score", "group"):
+        raise BadRequest(_("Chỉ tô màu theo điểm hoặc theo nhóm."))
+    try:
+        year_int = int(year)
+    except ValueError:
+        raise BadRequest(_("Năm “%(year)s” không hợp lệ.") % {"year": year}) from None
+    edition = next((e for e in of_index if e.year == year_int), None)
+    if edition is None:
+        raise Http404(_("Không có kỳ công bố năm %(year)s.") % {"year": year})
+    results = figures.edition_results(edition, user)
+    ranks = figures.effective_ranks(edition, results, edition.index.higher_is_better)
+    rows = [result_row(r, figures.NO_CHANGE, ranks[r.pk], with_components=False) for r in results]
+    old_units = Province.objects.in_dataset().filter(era=Era.UNITS_63).values("code", "slug", "successor__slug")
+    code_of = {}
+    predecessors: dict[str, list[str]] = defaultdict(list)
+    for unit in old_units:
+        code_of[unit["slug"]] = unit["code"]
+        if unit["successor__slug"]:
+            predecessors[unit["successor__slug"]].append(unit["code"])
+    for row in rows:
+        row["code"] = code_of.get(row["slug"])
+    return {
+        "indices": index_choices(editions),
+        "index_code": index_code,
+        "years": [e.year for e in of_index],
+        "edition": edition,
+        "index": edition.index,
+        "by": by,
+        "rows": sort_rows(rows, "rank"),
+        "coverage": figures.coverage(edition, results),
+        "chart": choropleth(edition, rows, by, dict(predecessors) if edition.era == Era.UNITS_34 else None),
+    }
+
+
+# --------------------------------------------------------------------------- province
+
+
+def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
+    """A unit's results over all years, its lineage, components, gaps and sources.
+
+    Queries: the unit and its predecessors, editions, results of the index, component scores,
+    published averages, regions, citations, articles.
+    """
+    units = list(
+        Province.objects.in_dataset()
+        .filter(Q(slug=slug) | Q(successor__slug=slug))
+        .select_related("region", "successor")
+        .order_by("name")
+    )
+    province = next((u for u in units if u.slug == slug), None)
+    if province is None:
+        raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
+    predecessors = [u for u in units if u.pk != province.pk]
+    editions = visible_editions(user)
+    indices = index_choices(editions)
+    index_code = pick_index(editions, params.get("index"))
+    of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
+    results = list(
+        Result.objects.visible_to(user)
+        .filter(edition__in=[e.pk for e in of_index])
+        .select_related("province__region", "edition")
+    )
+    by_edition: dict[int, list[Result]] = defaultdict(list)
+    for r in results:
+        by_edition[r.edition_id].append(r)
+    unit_ids = {u.pk for u in units}
+    own = [r for r in results if r.province_id in unit_ids]
+    latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
+    component_rows = list(
+        ComponentScore.objects.filter(
+            Q(result_id__in=[r.pk for r in own])
+            | (Q(result__edition_id=latest_own.edition_id) if latest_own else Q(pk__in=[]))
+        )
+        .filter(result__in=Result.objects.visible_to(user))
+        .values_list(
+            "result_id",
+            "result__edition_id",
+            "component__key",
+            "component__name",
+            "component__max_points",
+            "component__order",
+            "component__framework_id",
+            "result__province__name",
+            "score",
+            "rank",
+        )
+    )
+    published = list(PublishedAverage.objects.filter(edition__in=[e.pk for e in of_index]))
+    regions = regions_by_era()
+    region_id = province.region_id
+    trend = figures.average_trend(of_index, by_edition, published, regions, region_id)
+    citations = _citations_by_result([r.pk for r in own])
+    articles = list(
+        province.articles.all()
+        .order_by("-published_on", "title")
+        .values("pk", "title", "url", "publisher", "published_on")
+    )
+
+    # Series: the unit itself, then each predecessor separately labelled.
+    series = []
+    for unit in [province, *predecessors]:
+        unit_results = sorted((r for r in own if r.province_id == unit.pk), key=lambda r: r.edition.year)
+        series.append(
+            {
+                "name": unit.name if unit.pk == province.pk else _("%(name)s (tiền thân)") % {"name": unit.name},
+                "slug": unit.slug,
+                "is_predecessor": unit.pk != province.pk,
+                "rows": [
+                    {
+                        "year": r.edition.year,
+                        "score": r.score,
+                        "rank": r.rank,
+                        "units_ranked": r.edition.units_ranked,
+                        "group": r.group,
+                        "disputed": r.disputed,
+                        "draft": r.edition.status != Status.PUBLISHED,
+                        "citations": citations.get(r.pk, []),
+                    }
+                    for r in unit_results
+                ],
+            }
+        )
+    years = [e.year for e in of_index]
+    trend_rows = []
+    own_by_year = {r.edition.year: r for r in own if r.province_id == province.pk}
+    for edition in of_index:
+        national, regional = trend[edition.pk]
+        mine = own_by_year.get(edition.year)
+        trend_rows.append(
+            {
+                "year": edition.year,
+                "score": mine.score if mine else None,
+                "rank": mine.rank if mine else None,
+                "units_ranked": edition.units_ranked,
+                "national": average_dict(national),
+                "regional": average_dict(regional) if regional else None,
+            }
+        )
+
+    # Components: percent of maximum over the years, with framework breaks.
+    frameworks = {e.pk: e.framework for e in of_index}
+    year_of = {e.pk: e.year for e in of_index}
+    own_ids = {r.pk for r in own if r.province_id == province.pk}
+    component_series: dict[str, dict] = {}
+    for result_id, edition_id, key, name, max_points, order, _fw, _pname, score, rank in component_rows:
+        if result_id not in own_ids:
+            continue
+        entry = component_series.setdefault(key, {"key": key, "name": name, "order": order, "points": []})
+        entry["points"].append(
+            {
+                "year": year_of[edition_id],
+                "score": score,
+                "rank": rank,
+                "max": max_points,
+                "pct": figures.percent_of_max(score, max_points),
+            }
+        )
+    for entry in component_series.values():
+        entry["points"].sort(key=lambda p: p["year"])
+    breaks = []
+    previous_fw = None
+    for edition in of_index:
+        fw = frameworks.get(edition.pk)
+        if previous_fw is not None and fw is not None and fw.pk != previous_fw.pk:
+            breaks.append({"year": edition.year, "name": str(fw)})
+        if fw is not None:
+            previous_fw = fw
+
+    gaps = []
+    if latest_own:
+        own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
+        edition_scores = [
+            (key, name, mx, order, pname, score)
+            for _rid, eid, key, name, mx, order, _fw, pname, score, _rank in component_rows
+            if eid == latest_own.edition_id
+        ]
+        gaps = figures.component_gaps(latest_own.edition, own_scores, edition_scores)
+
+    index = of_index[0].index if of_index else None
+    return {
+        "province": province,
+        "predecessors": predecessors,
+        "successor": province.successor,
+        "indices": indices,
+        "index_code": index_code,
+        "index": index,
+        "series": series,
+        "trend_rows": trend_rows,
+        "has_results": bool(own),
+        "latest": latest_own,
+        "gaps": gaps,
+        "component_series": sorted(component_series.values(), key=lambda e: e["order"]),
+        "breaks": breaks,
+        "articles": articles,
+        "score_chart": province_score_chart(series, trend_rows, years, breaks),
+        "rank_chart": province_rank_chart(series, years, breaks),
+        "component_chart": component_chart(sorted(component_series.values(), key=lambda e: e["order"]), breaks),
+    }
+
+
+def _break_shapes(breaks: list[dict]) -> tuple[list, list]:
+    shapes, annotations = [], []
+    for b in breaks:
+        x = b["year"] - 0.5
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555", "dash": "dot", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": _("Bộ tiêu chí mới"),
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 11},
+            }
+        )
+    return shapes, annotations
+
+
+def province_score_chart(series: list[dict], trend_rows: list[dict], years: list[int], breaks: list[dict]) -> dict:
+    data = []
+    for i, s in enumerate(series):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": s["name"],
+                "x": [p["year"] for p in s["rows"] if p["score"] is not None],
+                "y": [_f(p["score"]) for p in s["rows"] if p["score"] is not None],
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 3 if i == 0 else 2, "dash": DASHES[i % 6]},
+                "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
+                "connectgaps": False,
+            }
+        )
+    # Averages: gaps stay gaps (None), computed ones say their coverage in the hover text.
+    for key, label, colour, dash in (
+        ("national", _("Trung bình cả nước"), "#000000", "dash"),
+        ("regional", _("Trung bình vùng"), PALETTE[5], "dot"),
+    ):
+        points = [(t["year"], t[key]) for t in trend_rows if t[key] and t[key]["value"] is not None]
+        if not points:
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": label,
+                "x": [y for y, _a in points],
+                "y": [_f(a["value"]) for _y, a in points],
+                "text": [a["label"] for _y, a in points],
+                "hovertemplate": "%{x}: %{y:.2f} (%{text})<extra>" + label + "</extra>",
+                "line": {"color": colour, "dash": dash, "width": 1.5},
+                "marker": {"symbol": "circle-open", "size": 7},
+            }
+        )
+    shapes, annotations = _break_shapes(breaks)
+    return {
+        "data": data,
+        "layout": _layout(
+            height=380,
+            xaxis={"dtick": 1, "range": [min(years) - 0.5, max(years) + 0.5] if years else None},
+            yaxis={"title": {"text": _("Điểm")}},
+            shapes=shapes,
+            annotations=annotations,
+        ),
+    }
+
+
+def province_rank_chart(series: list[dict], years: list[int], breaks: list[dict]) -> dict:
+    data = []
+    for i, s in enumerate(series):
+        points = [p for p in s["rows"] if p["rank"] is not None]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": s["name"],
+                "x": [p["year"] for p in points],
+                "y": [p["rank"] for p in points],
+                "text": [f"{p['rank']}/{p['units_ranked']}" for p in points],
+                "hovertemplate": "%{x}: %{text}<extra></extra>",
+                "line": {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]},
+                "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
+            }
+        )
+    shapes, annotations = _break_shapes(breaks)
+    return {
+        "data": data,
+        "layout": _layout(
+            height=320,
+            xaxis={"dtick": 1, "range": [min(years) - 0.5, max(years) + 0.5] if years else None},
+            yaxis={"autorange": "reversed", "title": {"text": _("Thứ hạng (1 = cao nhất)")}},
+            shapes=shapes,
+            annotations=annotations,
+        ),
+    }
+
+
+def component_chart(component_series: list[dict], breaks: list[dict]) -> dict:
+    data = []
+    for i, entry in enumerate(component_series):
+        points = [p for p in entry["points"] if p["pct"] is not None]
+        if not points:
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": entry["name"],
+                "x": [p["year"] for p in points],
+                "y": [_f(p["pct"]) for p in points],
+                "line": {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]},
+                "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
+                "hovertemplate": "%{x}: %{y:.1f}%<extra>" + entry["name"][:40] + "</extra>",
+            }
+        )
+    shapes, annotations = _break_shapes(breaks)
+    return {
+        "data": data,
+        "layout": _layout(
+            height=360,
+            xaxis={"dtick": 1},
+            yaxis={"title": {"text": _("% điểm tối đa")}, "range": [0, 105]},
+            shapes=shapes,
+            annotations=annotations,
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare_page(params: QueryDict, user) -> dict[str, Any]:
+    """Up to six units side by side. Queries: units, editions, results (+ component scores)."""
+    slugs = [s for s in dict.fromkeys(params.getlist("p")) if s][:MAX_COMPARE]
+    too_many = len(dict.fromkeys(params.getlist("p"))) > MAX_COMPARE
+    editions = visible_editions(user)
+    index_code = pick_index(editions, params.get("index"))
+    of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
+    all_units = list(Province.objects.in_dataset().order_by("-era", "name").values("slug", "name", "era"))
+    known = {u["slug"]: u for u in all_units}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": unknown[0]})
+    results = list(
+        Result.objects.visible_to(user)
+        .filter(edition__in=[e.pk for e in of_index], province__slug__in=slugs)
+        .select_related("province", "edition")
+        .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
+    )
+    years = [e.year for e in of_index]
+    units = []
+    for slug in slugs:
+        own = {r.edition.year: r for r in results if r.province.slug == slug}
+        units.append({"slug": slug, "name": known[slug]["name"], "era": known[slug]["era"], "by_year": own})
+    table = [
+        {
+            "year": y,
+            "cells": [
+                {"score": u["by_year"][y].score, "rank": u["by_year"][y].rank} if y in u["by_year"] else None
+                for u in units
+            ],
+        }
+        for y in years
+        if any(y in u["by_year"] for u in units)
+    ]
+    year_param = params.get("year")
+    held_years = [row["year"] for row in table]
+    try:
+        component_year = int(year_param) if year_param else None
+    except ValueError:
+        raise BadRequest(_("Năm “%(year)s” không hợp lệ.") % {"year": year_param}) from None
+    if component_year is None:
+        component_year = next(
+            (
+                y
+                for y in reversed(held_years)
+                if any(y in u["by_year"] and u["by_year"][y].component_scores.all() for u in units)
+            ),
+            held_years[-1] if held_years else None,
+        )
+    component_table = []
+    if component_year is not None:
+        names: dict[str, tuple] = {}
+        for u in units:
+            r = u["by_year"].get(component_year)
+            if r:
+                for cs in r.component_scores.all():
+                    names[cs.component.key] = (cs.component.order, cs.component.name, cs.component.max_points)
+        for key, (_order, name, max_points) in sorted(names.items(), key=lambda kv: kv[1][0]):
+            cells = []
+            for u in units:
+                r = u["by_year"].get(component_year)
+                cs = next((c for c in r.component_scores.all() if c.component.key == key), None) if r else None
+                cells.append(
+                    {"score": cs.score, "rank": cs.rank, "pct": figures.percent_of_max(cs.score, max_points)}
+                    if cs
+                    else None
+                )
+            component_table.append({"name": name, "max_points": max_points, "cells": cells})
+    score_data, rank_data = [], []
+    for i, u in enumerate(units):
+        points = sorted(u["by_year"].values(), key=lambda r: r.edition.year)
+        style = {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]}
+        marker = {"symbol": SYMBOLS[i % 6], "size": 8}
+        scored = [r for r in points if r.score is not None]
+        ranked = [r for r in points if r.rank is not None]
+        score_data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": u["name"],
+                "x": [r.edition.year for r in scored],
+                "y": [_f(r.score) for r in scored],
+                "line": style,
+                "marker": marker,
+            }
+        )
+        rank_data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": u["name"],
+                "x": [r.edition.year for r in ranked],
+                "y": [r.rank for r in ranked],
+                "line": style,
+                "marker": marker,
+            }
+        )
+    return {
+        "indices": index_choices(editions),
+        "index_code": index_code,
+        "index": of_index[0].index if of_index else None,
+        "units": units,
+        "all_units": all_units,
+        "selected": slugs,
+        "too_many": too_many,
+        "max_compare": MAX_COMPARE,
+        "table": table,
+        "component_year": component_year,
+        "component_table": component_table,
+        "years_held": held_years,
+        "score_chart": {
+            "data": score_data,
+            "layout": _layout(height=360, xaxis={"dtick": 1}, yaxis={"title": {"text": _("Điểm")}}),
+        },
+        "rank_chart": {
+            "data": rank_data,
+            "layout": _layout(
+                height=320, xaxis={"dtick": 1}, yaxis={"autorange": "reversed", "title": {"text": _("Thứ hạng")}}
+            ),
+        },
+    }
+
+
+# --------------------------------------------------------------------------- about, article
+
+
+def about_page(user) -> dict[str, Any]:
+    """Indices, frameworks and components, groupings and coverage per edition. Four queries."""
+    indices = list(Index.objects.order_by("order", "code"))
+    frameworks = list(
+        Framework.objects.select_related("index").prefetch_related("components").order_by("index__order", "first_year")
+    )
+    editions = list(
+        Edition.objects.visible_to(user)
+        .in_dataset()
+        .published()
+        .select_related("index", "framework")
+        .annotate(
+            with_score=Count("results", filter=Q(results__score__isnull=False), distinct=True),
+            with_any=Count("results", distinct=True),
+            sources=Count(
+                "results__citations__article",
+                filter=Q(results__citations__state=Citation.State.CONFIRMED),
+                distinct=True,
+            ),
+        )
+        .order_by("index__order", "-year")
+    )
+    return {"indices": indices, "frameworks": frameworks, "editions": editions}
+
+
+def article_page(pk: int, user) -> dict[str, Any]:
+    """An article and the figures it supports that the user may see. Three queries."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import SourceArticle
+
+    article = get_object_or_404(SourceArticle, pk=pk)
+    visible = Result.objects.visible_to(user).filter(edition__in=Edition.objects.in_dataset())
+    citations = list(
+        Citation.objects.filter(article=article, result__in=visible)
+        .exclude(state=Citation.State.REJECTED)
+        .select_related("result__province", "result__edition__index")
+        .order_by("result__edition__year", "result__province__name", "metric")
+    )
+    provinces = list(article.provinces.in_dataset().values("name", "slug"))
+    return {"article": article, "citations": citations, "provinces": provinces}
+
+
+def home_for(user) -> str:
+    """Where a user lands after signing in: an officer on their province, everyone else on the overview."""
+    if user.is_authenticated and getattr(user, "province_id", None):
+        slug = Province.objects.filter(pk=user.province_id).values_list("slug", flat=True).first()
+        if slug:
+            return reverse("reports:province", args=[slug])
+    return reverse("reports:home")
