@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.models import Era, Province, Region
+from provinces.text import fold
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
 
@@ -422,10 +423,12 @@ class SourceArticle(models.Model):
     language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
     text = models.TextField(_("nội dung"), blank=True)
     fingerprint = models.CharField(_("dấu vân tay nội dung"), max_length=64, editable=False)
+    # title and text folded (no diacritics, lower case): the SQLite fallback of reports.sources.search_articles
+    search_text = models.TextField(_("nội dung để tìm kiếm"), blank=True, editable=False)
     provinces = models.ManyToManyField(Province, verbose_name=_("tỉnh, thành phố"), blank=True, related_name="articles")
     added_at = models.DateTimeField(_("ngày thêm"), auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[provinces])
+    history = HistoricalRecords(m2m_fields=[provinces], excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -441,6 +444,9 @@ class SourceArticle(models.Model):
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text) if self.text.strip() else ""
+        self.search_text = fold(f"{self.title}\n{self.publisher}\n{self.text}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
