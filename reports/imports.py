@@ -173,9 +173,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
             )
             % {"pos": exc.start}
         ) from exc
-    first = text.splitlines()[0] if text.splitlines() else ""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]  # comment lines
+    first = lines[0] if lines else ""
     delimiter = max([";", "\t", ","], key=lambda d: (first.count(d), d == ","))
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(lines, delimiter=delimiter))
 
 
 def _header_key(cell) -> str:
