@@ -134,6 +134,8 @@ def result_row(result: Result, change: figures.Change, rank: int | None, with_co
         "province": province.name,
         "province_en": province.name_en,
         "slug": province.slug,
+        "code": province.code,
+        "era": province.era,
         "region": province.region.name if province.region_id else "",
         "region_code": province.region.code if province.region_id else "",
         "score": result.score,
@@ -465,7 +467,7 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
         movers_down=down,
         distribution=distribution_rows(published_editions, by_edition, trend),
         distribution_chart=distribution_chart(published_editions, by_edition),
-        map_chart=choropleth(edition, rows, "score"),
+        map_chart=choropleth(edition, rows, "score", predecessor_codes() if edition.era == Era.UNITS_34 else None),
         map_rows=rows,
     )
     return context
@@ -539,7 +541,7 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
     locations, z, text, groups = [], [], [], []
     group_names = sorted({r["group"] for r in rows if r["group"]})
     for row in rows:
-        codes = (predecessors or {}).get(row["slug"]) or [row.get("code")]
+        codes = (predecessors or {}).get(row["slug"]) or ([row["code"]] if row["era"] == Era.UNITS_63 else [])
         value = row["score"] if by == "score" else (row["group"] or None)
         if value is None:
             continue
@@ -593,6 +595,19 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
     }
 
 
+def predecessor_codes() -> dict[str, list[str]]:
+    """Slug of each 34-era unit → the GSO codes of the 63-era units it was formed from (one query)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    old_units = (
+        Province.objects.in_dataset()
+        .filter(era=Era.UNITS_63, successor__isnull=False)
+        .values_list("code", "successor__slug")
+    )
+    for code, successor in old_units:
+        out[successor].append(code)
+    return dict(out)
+
+
 def map_page(params: QueryDict, user) -> dict[str, Any]:
     """Choropleth of one edition. Queries: editions, results, 63-era units (codes and successors)."""
     editions = visible_editions(user)
@@ -612,15 +627,6 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
     results = figures.edition_results(edition, user)
     ranks = figures.effective_ranks(edition, results, edition.index.higher_is_better)
     rows = [result_row(r, figures.NO_CHANGE, ranks[r.pk], with_components=False) for r in results]
-    old_units = Province.objects.in_dataset().filter(era=Era.UNITS_63).values("code", "slug", "successor__slug")
-    code_of = {}
-    predecessors: dict[str, list[str]] = defaultdict(list)
-    for unit in old_units:
-        code_of[unit["slug"]] = unit["code"]
-        if unit["successor__slug"]:
-            predecessors[unit["successor__slug"]].append(unit["code"])
-    for row in rows:
-        row["code"] = code_of.get(row["slug"])
     return {
         "indices": index_choices(editions),
         "index_code": index_code,
@@ -630,7 +636,7 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
         "by": by,
         "rows": sort_rows(rows, "rank"),
         "coverage": figures.coverage(edition, results),
-        "chart": choropleth(edition, rows, by, dict(predecessors) if edition.era == Era.UNITS_34 else None),
+        "chart": choropleth(edition, rows, by, predecessor_codes() if edition.era == Era.UNITS_34 else None),
     }
 
 
@@ -764,7 +770,9 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     for edition in of_index:
         fw = frameworks.get(edition.pk)
         if previous_fw is not None and fw is not None and fw.pk != previous_fw.pk:
-            breaks.append({"year": edition.year, "name": str(fw)})
+            breaks.append(
+                {"year": edition.year, "name": f"{edition.index.short_name} {fw.first_year}–{fw.last_year or '…'}"}
+            )
         if fw is not None:
             previous_fw = fw
 
