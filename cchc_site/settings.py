@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.dashboard",
             ],
         },
     },
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "reports:my_home"
 LOGOUT_REDIRECT_URL = None  # show templates/registration/logged_out.html
 # Repeated failed sign-ins are throttled per username + address (provinces/auth.py).
 AUTHENTICATION_BACKENDS = ["provinces.auth.ThrottledModelBackend"]
