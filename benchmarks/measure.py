@@ -1,0 +1,174 @@
+"""Measure every page in-process on one database; prints one JSON document (called by benchmarks.run).
+
+Environment: DJANGO_SETTINGS_MODULE=benchmarks.settings, DATABASE_URL, CCHC_DATASET=synthetic and
+production-like settings (DEBUG off, so templates are cached and static names hashed), set by run.py.
+
+Server time is the time of ``django.test.Client().get`` (the whole middleware stack and view, no
+network); ``cold`` clears the cache before every request, ``warm`` does not; ``304`` sends the
+ETag back. Queries are counted with CaptureQueriesContext on a separate request (capturing costs
+time). Bytes: the response body, raw and gzip-compressed. Static: the JS and CSS the page links,
+from STATIC_ROOT (hashed names after collectstatic), gzip and brotli sizes as whitenoise serves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def quantiles(samples: list[float]) -> dict:
+    samples = sorted(samples)
+    cuts = statistics.quantiles(samples, n=20, method="inclusive")
+    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": cuts[18] * 1000, "n": len(samples)}
+
+
+def timed(client, url: str, n: int, warmup: int, before=None, **headers) -> dict:
+    samples = []
+    for i in range(warmup + n):
+        if before:
+            before()
+        start = time.perf_counter()
+        response = client.get(url, **headers)
+        elapsed = time.perf_counter() - start
+        if response.status_code >= 400:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        if i >= warmup:
+            samples.append(elapsed)
+    return quantiles(samples)
+
+
+ASSET = re.compile(
+    r"<script[^>]*\ssrc=\"([^\"]+)\"|<link[^>]*\srel=\"(?:stylesheet|modulepreload|preload)\"[^>]*\shref=\"([^\"]+)\""
+    r"|<link[^>]*\shref=\"([^\"]+)\"[^>]*\srel=\"(?:stylesheet|modulepreload|preload)\""
+)
+
+
+def static_assets(html: str) -> dict:
+    from django.conf import settings
+
+    assets, external = [], []
+    for match in ASSET.finditer(html):
+        url = next(g for g in match.groups() if g)
+        if url.startswith(("http://", "https://", "//")):
+            external.append(url)
+            continue
+        prefix = "/" + settings.STATIC_URL.lstrip("/")
+        if not url.startswith(prefix):
+            continue
+        name = url[len(prefix) :].split("?")[0]
+        path = Path(settings.STATIC_ROOT) / name
+        if not path.exists():
+            external.append(url + " (missing)")
+            continue
+        raw = path.read_bytes()
+        gz = Path(str(path) + ".gz")
+        br = Path(str(path) + ".br")
+        assets.append(
+            {
+                "url": url,
+                "bytes": len(raw),
+                "gzip": gz.stat().st_size if gz.exists() else len(gzip.compress(raw, 9)),
+                "brotli": br.stat().st_size if br.exists() else None,
+            }
+        )
+    return {
+        "assets": assets,
+        "external": external,
+        "gzip_total": sum(a["gzip"] for a in assets),
+        "brotli_total": sum(a["brotli"] or a["gzip"] for a in assets),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from benchmarks import gctune
+    from benchmarks.pages import INDEX, PAGE_ROWS, PAGES, YEAR
+    from provinces.models import Era, Province
+    from reports.models import Result
+
+    real63 = Province.objects.real().filter(era=Era.UNITS_63).order_by("code")
+    slug, slug2 = real63[0].slug, real63[1].slug
+    units = Result.objects.filter(edition__is_synthetic=True, edition__index__code=INDEX, edition__year=YEAR).count()
+    fill = {"slug": slug, "slug2": slug2, "index": INDEX, "year": YEAR, "limit": PAGE_ROWS}
+
+    gctune.tune()
+    client = Client(HTTP_ACCEPT_ENCODING="identity", raise_request_exception=False)
+    out = {"units_in_ranking": units, "results_total": Result.objects.filter(edition__is_synthetic=True).count()}
+    pages = []
+    for label, name, kwargs, query, floor in PAGES:
+        entry = {"page": label}
+        pages.append(entry)
+        try:
+            url = reverse(name, kwargs={k: v.format(**fill) for k, v in kwargs.items()}) + query.format(**fill)
+        except NoReverseMatch:
+            entry["missing"] = f"no URL named {name}"
+            continue
+        entry["url"] = url
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold_q:
+            response = client.get(url)
+        if response.status_code != 200:
+            entry["missing"] = f"HTTP {response.status_code}"
+            continue
+        with CaptureQueriesContext(connection) as warm_q:
+            client.get(url)
+        body = response.content
+        entry.update(
+            queries_cold=len(cold_q),
+            queries_warm=len(warm_q),
+            bytes=len(body),
+            gzip_bytes=len(gzip.compress(body, 6)),
+            content_type=response["Content-Type"],
+            etag=response.get("ETag"),
+        )
+        if response["Content-Type"].startswith("text/html"):
+            entry["static"] = static_assets(body.decode(response.charset or "utf-8"))
+        entry["cold"] = timed(client, url, args.iterations, args.warmup, before=cache.clear)
+        client.get(url)
+        entry["warm"] = timed(client, url, args.iterations, args.warmup)
+        if entry["etag"]:
+            entry["not_modified"] = timed(client, url, args.iterations, args.warmup, HTTP_IF_NONE_MATCH=entry["etag"])
+        # The floor: the same rows, JSON, one query.
+        floor_url = floor.format(**fill)
+        if "limit=" in floor_url and units <= PAGE_ROWS:
+            floor_url = floor_url.split("?")[0]
+        with CaptureQueriesContext(connection) as floor_q:
+            floor_response = client.get(floor_url)
+        entry["floor"] = {
+            "url": floor_url,
+            "queries": len(floor_q),
+            "rows": len(json.loads(floor_response.content)["rows"]),
+            "bytes": len(floor_response.content),
+            **timed(client, floor_url, args.iterations, args.warmup),
+        }
+        for state in ("cold", "warm"):
+            entry[state]["ratio_to_floor"] = entry[state]["median_ms"] / entry["floor"]["median_ms"]
+            entry[state]["p95_over_median"] = entry[state]["p95_ms"] / entry[state]["median_ms"]
+    out["pages"] = pages
+    out["python"] = sys.version.split()[0]
+    out["cache"] = os.environ.get("CACHE_URL") or "locmem"
+    json.dump(out, sys.stdout, default=str)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The pages measured, and the floor view that serves the same rows.
+
+``url`` is a URL name of the site (``reports:…``) reversed with ``kwargs``, plus a query string;
+``{slug}``/``{slug2}``/``{year}``/``{index}`` are filled from the benchmark database. A page whose URL
+name does not exist (yet) is reported as missing, not failed.
+
+``floor`` is the floor path for the same rows; ``{limit}`` is the number of rows the page shows when
+it paginates (``page_rows``; empty = all rows of the edition).
+"""
+
+INDEX = "PAR_INDEX"
+YEAR = 2024
+
+PAGES = [
+    # label, url name, kwargs, query, floor
+    ("overview", "reports:home", {}, "", "/__floor__/edition/{index}/{year}/"),
+    (
+        "rankings",
+        "reports:rankings",
+        {},
+        "?index={index}&year={year}",
+        "/__floor__/edition/{index}/{year}/?limit={limit}",
+    ),
+    ("province", "reports:province", {"slug": "{slug}"}, "", "/__floor__/province/{slug}/"),
+    ("compare", "reports:compare", {}, "?p={slug}&p={slug2}", "/__floor__/provinces/?p={slug}&p={slug2}"),
+    ("map", "reports:map", {}, "?index={index}&year={year}", "/__floor__/edition/{index}/{year}/"),
+    (
+        "download csv",
+        "reports:rankings",
+        {},
+        "?index={index}&year={year}&format=csv",
+        "/__floor__/edition/{index}/{year}/",
+    ),
+    (
+        "download xlsx",
+        "reports:rankings",
+        {},
+        "?index={index}&year={year}&format=xlsx",
+        "/__floor__/edition/{index}/{year}/",
+    ),
+    (
+        "download json",
+        "reports:rankings",
+        {},
+        "?index={index}&year={year}&format=json",
+        "/__floor__/edition/{index}/{year}/",
+    ),
+]
+
+# Rows a rankings page shows at most (pagination); the floor serves the same number.
+PAGE_ROWS = 100
