@@ -171,6 +171,21 @@ def _is_link_dense(node: _Node) -> bool:
     return bool(text) and len(link_text) >= 0.6 * len(text)
 
 
+def _is_furniture_heading(node: _Node) -> bool:
+    if node.tag not in HEADINGS and node.tag not in ("strong", "b", "p", "div", "span"):
+        return False
+    heading = fold(" ".join(node.text().split()))
+    return bool(heading) and len(heading) < 60 and bool(FURNITURE_HEADING.match(heading))
+
+
+def _opens_with_furniture_heading(node: _Node) -> bool:
+    """A box whose first element is a heading such as "Bình chọn" or "Tin khác": the whole box goes."""
+    if node.tag not in ("div", "section", "li", "td"):
+        return False
+    first = next((c for c in node.children if isinstance(c, _Node) or c.strip()), None)
+    return isinstance(first, _Node) and _is_furniture_heading(first)
+
+
 def _prune(node: _Node) -> None:
     kept: list = []
     drop_next_list = False
@@ -180,13 +195,11 @@ def _prune(node: _Node) -> None:
                 drop_next_list = False
             kept.append(child)
             continue
-        if _is_furniture(child):
+        if _is_furniture(child) or _opens_with_furniture_heading(child):
             continue
-        if child.tag in HEADINGS or child.tag in ("strong", "b", "p", "div", "span"):
-            heading = fold(" ".join(child.text().split()))
-            if heading and len(heading) < 60 and FURNITURE_HEADING.match(heading):
-                drop_next_list = True  # the list or block that follows the heading goes too
-                continue
+        if _is_furniture_heading(child):
+            drop_next_list = True  # the list or block that follows the heading goes too
+            continue
         if drop_next_list and (child.tag in LIST_TAGS or child.count("a") >= 2):
             continue
         drop_next_list = drop_next_list and not child.text().strip()
@@ -199,6 +212,9 @@ def _render(node: _Node, out: list[str]) -> None:
     for child in node.children:
         if isinstance(child, str):
             out.append(child)
+            continue
+        if child.tag == "br":
+            out.append("\n")
             continue
         block = child.tag in BLOCK_TAGS
         if block:
