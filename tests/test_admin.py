@@ -133,3 +133,116 @@ def test_admin_requires_staff(client, officer_factory, real_data):
     client.force_login(officer)
     response = client.get(_admin_url(Result, "changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# --- publishing: curators with reports.publish_edition only, and never without a date ----------------
+
+
+@pytest.fixture
+def draft_edition(real_data):
+    from reports.models import Index, Status
+
+    return Edition.objects.create(index=Index.objects.get(code="PAR_INDEX"), year=2011, units_ranked=63,
+                                  status=Status.DRAFT)  # fmt: skip
+
+
+def _staff(django_user_model, username, *groups):
+    from django.contrib.auth.models import Group, Permission
+
+    user = django_user_model.objects.create_user(username, password="mat-khau-dai-9", is_staff=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user, Permission
+
+
+def test_a_curator_publishes_with_the_date(client, django_user_model, draft_edition):
+    curator, _ = _staff(django_user_model, "bien.tap.vien", "Biên tập viên")
+    client.force_login(curator)
+    url = _admin_url(Edition, "changelist")
+    response = client.post(
+        url, {"action": "publish", "_selected_action": [draft_edition.pk], "announced_on": "2012-05-10"}
+    )
+    assert response.status_code == 302
+    draft_edition.refresh_from_db()
+    assert draft_edition.status == "published" and str(draft_edition.announced_on) == "2012-05-10"
+    assert draft_edition.history.first().history_user == curator
+
+
+def test_publishing_needs_an_announcement_date(client, django_user_model, draft_edition):
+    curator, _ = _staff(django_user_model, "bien.tap.vien", "Biên tập viên")
+    client.force_login(curator)
+    client.post(_admin_url(Edition, "changelist"), {"action": "publish", "_selected_action": [draft_edition.pk]})
+    draft_edition.refresh_from_db()
+    assert draft_edition.status == "draft"
+    data = {"index": draft_edition.index_id, "year": 2011, "status": "published", "units_ranked": 63,
+            "results-TOTAL_FORMS": 0, "results-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(_admin_url(Edition, "change", draft_edition.pk), data)
+    assert response.status_code == 200 and "Công bố cần có ngày công bố" in response.content.decode()
+    draft_edition.refresh_from_db()
+    assert draft_edition.status == "draft"
+
+
+def test_a_curator_without_the_publish_permission_cannot_publish(client, django_user_model, draft_edition):
+    editor, Permission = _staff(django_user_model, "bien.tap.han.che")
+    editor.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="reports", codename__in=["view_edition", "change_edition"])
+    )
+    client.force_login(editor)
+    response = client.post(
+        _admin_url(Edition, "changelist"),
+        {"action": "publish", "_selected_action": [draft_edition.pk], "announced_on": "2012-05-10"},
+    )
+    draft_edition.refresh_from_db()
+    assert draft_edition.status == "draft"
+    # the change form shows status read-only: posting it changes nothing
+    data = {"index": draft_edition.index_id, "year": 2011, "status": "published", "announced_on": "2012-05-10",
+            "units_ranked": 63, "results-TOTAL_FORMS": 0, "results-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(_admin_url(Edition, "change", draft_edition.pk), data)
+    assert response.status_code in (200, 302)
+    draft_edition.refresh_from_db()
+    assert draft_edition.status == "draft"
+
+
+# --- sign-in, sign-out, throttling, officers ------------------------------------------------------------
+
+
+def test_sign_in_and_sign_out_pages_use_the_site_template(client, officer_factory, real_data):
+    officer_factory(Province.objects.get(name="Cà Mau", era=63), username="can.bo.ca.mau")
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "registration/login.html" in [t.name for t in response.templates]
+    assert "base.html" in [t.name for t in response.templates]
+    response = client.post(reverse("login"), {"username": "can.bo.ca.mau", "password": "mat-khau-dai-9"})
+    assert response.status_code == 302
+    response = client.post(reverse("logout"))
+    assert response.status_code == 200 and "registration/logged_out.html" in [t.name for t in response.templates]
+
+
+def test_repeated_failed_sign_ins_are_throttled(client, officer_factory, real_data, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    officer_factory(Province.objects.get(name="Cà Mau", era=63), username="can.bo.ca.mau")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": "can.bo.ca.mau", "password": "sai"})
+        assert response.status_code == 200
+    # locked: even the right password is refused, with a clear message
+    response = client.post(reverse("login"), {"username": "can.bo.ca.mau", "password": "mat-khau-dai-9"})
+    assert response.status_code == 200 and "thử lại sau 15 phút" in response.content.decode()
+    # the admin's sign-in obeys the same lock
+    response = client.post(reverse("admin:login"), {"username": "can.bo.ca.mau", "password": "mat-khau-dai-9"})
+    assert response.status_code == 200
+    # another user from the same address is not locked out
+    officer_factory(Province.objects.get(name="Hà Giang", era=63), username="can.bo.ha.giang")
+    response = client.post(reverse("login"), {"username": "can.bo.ha.giang", "password": "mat-khau-dai-9"})
+    assert response.status_code == 302
+    cache.clear()
+
+
+def test_create_officer_links_a_user_to_a_province(real_data, django_user_model):
+    from django.core.management import call_command
+
+    call_command("create_officer", "can.bo.bac.lieu", "95", era=63, email="a@b.vn", password="mat-khau-dai-9")
+    user = django_user_model.objects.get(username="can.bo.bac.lieu")
+    assert user.province.name == "Bạc Liêu" and user.check_password("mat-khau-dai-9")
+    assert list(user.groups.values_list("name", flat=True)) == ["Cán bộ tỉnh"]
