@@ -1,0 +1,43 @@
+"""`manage.py check --deploy` passes with the production settings documented in the README."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-that-is-long-enough-and-random-Zq8#kP2@mV5$wX9&nB4",
+    "ALLOWED_HOSTS": "cchc.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://cchc.example.org",
+}
+
+
+def run_check(**overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("SECURE_")}
+    env.update(PRODUCTION, **overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_check_deploy_passes_with_production_settings():
+    done = run_check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_check_deploy_fails_when_production_is_misconfigured():
+    done = run_check(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0")
+    assert done.returncode != 0
+    assert "security.W008" in done.stdout + done.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    done = run_check(SECRET_KEY="")
+    assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
