@@ -647,40 +647,42 @@ def _require(condition, message) -> None:
         raise CurationError(message)
 
 
-@transaction.atomic
 def confirm(citation: Citation, user, *, replace: bool = False) -> Citation:
     """Confirm a citation: create or fill the figure it states and make the citation its provenance.
 
     A figure that already holds a different value is not changed: :class:`FigureConflict` is raised
-    and the citation stays suggested, flagged ``conflict``. With ``replace=True`` the stored value is
-    replaced (the figure's history records the change and the citation behind it), and the confirmed
-    citations that stated the old value are flagged as conflicting.
+    and the citation stays suggested, flagged ``conflict`` (the flag is kept although the confirmation
+    is not). With ``replace=True`` the stored value is replaced (the figure's history records the change
+    and the citation behind it), and the confirmed citations that stated the old value are flagged.
     """
-    citation = Citation.objects.select_for_update().select_related("article").get(pk=citation.pk)
-    if citation.state == Citation.State.CONFIRMED and not replace:
-        return citation
     try:
         with transaction.atomic():
+            Citation.objects.select_for_update().filter(pk=citation.pk).exists()
+            citation.refresh_from_db()
+            if citation.state == Citation.State.CONFIRMED and not replace:
+                return citation
             links = _store_figure(citation, replace=replace)
+            for name, value in links.items():
+                setattr(citation, name, value)
+            citation.state = Citation.State.CONFIRMED
+            citation.conflict = False
+            citation.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+            citation.reviewed_at = timezone.now()
+            citation._change_reason = _("Xác nhận") + (" (" + _("thay số liệu đã lưu") + ")" if replace else "")
+            citation.save()
+            if replace:
+                _flag_dissent(citation)
+            if citation.province_id:
+                citation.article.provinces.add(citation.province_id)
     except FigureConflict:
+        citation.refresh_from_db()
         if not citation.conflict:
             citation.conflict = True
             citation.save(update_fields=["conflict"])
         raise
     except ValidationError as error:
+        citation.refresh_from_db()
         raise CurationError("; ".join(error.messages)) from error
-    for name, value in links.items():
-        setattr(citation, name, value)
-    citation.state = Citation.State.CONFIRMED
-    citation.conflict = False
-    citation.reviewed_by = user if getattr(user, "is_authenticated", False) else None
-    citation.reviewed_at = timezone.now()
-    citation._change_reason = _("Xác nhận") + (" (" + _("thay số liệu đã lưu") + ")" if replace else "")
-    citation.save()
-    if replace:
-        _flag_dissent(citation)
-    if citation.province_id:
-        citation.article.provinces.add(citation.province_id)
     return citation
 
 
@@ -768,7 +770,13 @@ def _flag_dissent(citation: Citation) -> None:
 
 @transaction.atomic
 def reject(citation: Citation, user) -> Citation:
-    """Reject a proposal: it stays stored (and is not proposed again) but supports no figure."""
+    """Reject a proposal: it stays stored (and is not proposed again) but supports no figure.
+
+    A confirmed citation is not rejected here: the figure it supports would lose its provenance silently.
+    """
+    citation.refresh_from_db()
+    if citation.state == Citation.State.CONFIRMED:
+        raise CurationError(_("Trích dẫn đã xác nhận; hãy sửa số liệu trước khi loại."))
     citation.state = Citation.State.REJECTED
     citation.reviewed_by = user if getattr(user, "is_authenticated", False) else None
     citation.reviewed_at = timezone.now()
