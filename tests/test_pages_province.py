@@ -1,0 +1,157 @@
+"""The province page: trends against averages, components, gaps, sources and lineage across the 2025 merger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from provinces.models import Province
+from reports.models import Edition, Framework, Index, Result, Status
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def url(slug, **params):
+    from django.utils.http import urlencode
+
+    return reverse("reports:province", args=[slug]) + ("?" + urlencode(params) if params else "")
+
+
+@pytest.fixture
+def edition_2025(db):
+    index = Index.objects.get(code="PAR_INDEX")
+    return Edition.objects.create(
+        index=index,
+        year=2025,
+        framework=Framework.objects.filter(index=index).order_by("-first_year").first(),
+        status=Status.PUBLISHED,
+        units_ranked=34,
+    )
+
+
+def test_it_shows_the_score_and_rank_over_the_years(client):
+    response = client.get(url("quang-ninh-truoc-2025"))
+    assert response.status_code == 200
+    years = [r["year"] for r in response.context["series"][0]["rows"]]
+    assert years == sorted(years) and 2023 in years
+    html = response.content.decode()
+    assert 'id="score-chart"' in html and 'id="rank-chart"' in html
+    assert "92,18" in html
+
+
+def test_averages_are_published_or_labelled_with_their_coverage(client):
+    rows = client.get(url("quang-ninh-truoc-2025")).context["trend_rows"]
+    by_year = {r["year"]: r for r in rows}
+    assert by_year[2024]["national"]["kind"] == "published"
+    for row in rows:
+        if row["national"]["kind"] == "computed":
+            assert "/63" in row["national"]["label"]
+
+
+def test_missing_years_are_missing_not_zero(client):
+    rows = client.get(url("long-an")).context["trend_rows"]
+    assert any(r["score"] is None for r in rows)
+    assert all(r["score"] is None or r["score"] > 0 for r in rows)
+
+
+def test_component_scores_and_framework_breaks(client):
+    response = client.get(url("son-la-truoc-2025"))
+    keys = [c["key"] for c in response.context["component_series"]]
+    assert "procedures" in keys
+    assert [b["year"] for b in response.context["breaks"]] == [2017, 2022]
+    assert "Bộ tiêu chí mới" in str(response.context["component_chart"])
+
+
+def test_percent_of_maximum_only_where_the_maximum_is_known(client):
+    series = client.get(url("son-la-truoc-2025")).context["component_series"]
+    procedures = next(c for c in series if c["key"] == "procedures")
+    point = next(p for p in procedures["points"] if p["year"] == 2024)
+    assert point["pct"] == Decimal("98.08")  # 12.75 / 13
+    direction = [c for c in series if c["key"] == "direction"]
+    assert all(p["pct"] is None for c in direction for p in c["points"])
+
+
+def test_gaps_to_the_leader_and_the_average(client):
+    gaps = client.get(url("son-la-truoc-2025")).context["gaps"]
+    assert gaps
+    organisation = next(g for g in gaps if g.key == "organisation")
+    assert organisation.score is not None
+    assert organisation.average.kind in ("computed", "missing")
+
+
+def test_it_lists_source_articles_and_citations(client):
+    response = client.get(url("quang-ninh-truoc-2025"))
+    assert response.context["articles"]
+    cited = [r for s in response.context["series"] for r in s["rows"] if r["citations"]]
+    assert cited
+    html = response.content.decode()
+    assert reverse("reports:article", args=[response.context["articles"][0]["pk"]]) in html
+
+
+def test_disputed_results_are_marked(client):
+    response = client.get(url("quang-ninh-truoc-2025"))
+    disputed = [r for r in response.context["series"][0]["rows"] if r["disputed"]]
+    assert [r["year"] for r in disputed] == [2018]
+    assert "nguồn mâu thuẫn" in response.content.decode()
+
+
+def test_a_pre_2025_unit_links_to_its_successor(client):
+    response = client.get(url("binh-duong"))
+    assert response.context["successor"].slug == "tp-ho-chi-minh"
+    assert reverse("reports:province", args=["tp-ho-chi-minh"]) in response.content.decode()
+
+
+def test_a_merged_unit_shows_its_predecessors_as_separate_labelled_series(client):
+    response = client.get(url("tp-ho-chi-minh"))
+    series = response.context["series"]
+    names = [s["name"] for s in series[1:]]
+    assert len(series) == 4  # itself + TP.HCM, Bình Dương, Bà Rịa - Vũng Tàu before 2025
+    assert all("tiền thân" in n for n in names)
+    assert all(s["is_predecessor"] for s in series[1:])
+    traces = [t["name"] for t in response.context["score_chart"]["data"]]
+    assert any("Bình Dương" in t for t in traces)
+
+
+def test_a_merged_unit_with_a_2025_result(client, edition_2025):
+    unit = Province.objects.get(slug="tp-ho-chi-minh")
+    Result.objects.create(edition=edition_2025, province=unit, score=Decimal("90.10"), rank=3)
+    response = client.get(url("tp-ho-chi-minh"))
+    own = response.context["series"][0]["rows"]
+    assert [(r["year"], r["rank"], r["units_ranked"]) for r in own] == [(2025, 3, 34)]
+    rankings = client.get(reverse("reports:rankings"), {"year": 2025}).context["rows"]
+    assert rankings[0]["change_basis"] in ("predecessors", "none")
+    assert rankings[0]["rank_delta"] is None  # 3/34 vs a rank out of 63: no rank change
+
+
+def test_an_unknown_province_is_a_404(client):
+    assert client.get(url("atlantis")).status_code == 404
+
+
+def test_an_unknown_index_is_a_400(client):
+    assert client.get(url("quang-ninh-truoc-2025", index="NOPE")).status_code == 400
+
+
+def test_sipas_tab(client):
+    response = client.get(url("ha-noi-truoc-2025", index="SIPAS"))
+    assert response.status_code == 200
+    assert response.context["index"].code == "SIPAS"
+
+
+def test_drafts_of_other_provinces_stay_hidden_from_an_officer(client, officer_factory):
+    edition = Edition.objects.get(index__code="PAR_INDEX", year=2023)
+    Edition.objects.filter(pk=edition.pk).update(status=Status.DRAFT)
+    officer = officer_factory(Province.objects.get(slug="hai-phong-truoc-2025"))
+    client.force_login(officer)
+    other = client.get(url("quang-ninh-truoc-2025")).context["series"][0]["rows"]
+    assert 2023 not in [r["year"] for r in other]
+    own = client.get(url("hai-phong-truoc-2025")).context["series"][0]["rows"]
+    assert 2023 in [r["year"] for r in own]
+
+
+@pytest.mark.parametrize("slug", ["quang-ninh-truoc-2025", "tp-ho-chi-minh", "son-la-truoc-2025", "cao-bang"])
+def test_query_count_is_constant(client, django_assert_max_num_queries, slug):
+    # units, editions, results, component scores, averages, regions, citations, articles
+    with django_assert_max_num_queries(10):
+        assert client.get(url(slug)).status_code == 200
