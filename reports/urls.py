@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import source_views, views
 
 app_name = "reports"
 
@@ -14,7 +14,8 @@ urlpatterns = [
     path("so-sanh/", views.compare, name="compare"),
     path("ban-do/", views.map_view, name="map"),
     path("gioi-thieu-du-lieu/", views.about, name="about"),
-    path("bai-viet/<int:pk>/", views.article, name="article"),
+    path("bai-viet/", source_views.article_list, name="articles"),
+    path("bai-viet/<int:pk>/", source_views.article_detail, name="article"),
     # Sign-in landing: officers go to their own province
     path("trang-cua-toi/", views.my_home, name="my_home"),
     # Data the pages fetch
