@@ -21,6 +21,11 @@ Local memory is per process: a change made in one process is not seen by the cac
 run several workers only with Redis (gunicorn.conf.py warns).
 
 The signals are connected by :class:`CachingConfig`, listed in ``INSTALLED_APPS``.
+
+Requests served inside an open transaction (``connection.in_atomic_block``: a test wrapped in a
+transaction that will be rolled back, or ``ATOMIC_REQUESTS``) bypass the cache: what they read may
+never be committed, and a rollback sends no signal. ``CCHC_CACHE_IN_TRANSACTIONS = True`` turns
+caching on there anyway (the caching tests do, and clear the cache first).
 """
 
 from __future__ import annotations
@@ -100,6 +105,8 @@ def memo(request, name: str, compute, *parts, timeout: int = PAGE_TIMEOUT):
 
     ``parts`` identify the data (edition id, filters); use it for figure dicts and computed tables.
     """
+    if _bypass():
+        return compute()
     token, _ = current_version()
     key = "cchc:memo:" + _digest(settings.CCHC_DATASET, token, request_class(request), get_language(), name, *parts)
     value = cache.get(key)
@@ -107,6 +114,12 @@ def memo(request, name: str, compute, *parts, timeout: int = PAGE_TIMEOUT):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def _bypass() -> bool:
+    from django.db import connection
+
+    return connection.in_atomic_block and not getattr(settings, "CCHC_CACHE_IN_TRANSACTIONS", False)
 
 
 def _has_messages(request) -> bool:
@@ -122,7 +135,7 @@ def cached_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _has_messages(request):
+        if request.method not in ("GET", "HEAD") or _bypass() or _has_messages(request):
             return view(request, *args, **kwargs)
         token, changed_at = current_version()
         klass = request_class(request)

@@ -3,21 +3,22 @@
 from django.urls import path
 
 from . import source_views, views
+from .caching import cached_page  # per data version, visibility class and language; ETag/304
 
 app_name = "reports"
 
 urlpatterns = [
     # Pages
-    path("", views.home, name="home"),
-    path("xep-hang/", views.rankings, name="rankings"),
-    path("tinh/<slug:slug>/", views.province_detail, name="province"),
-    path("so-sanh/", views.compare, name="compare"),
-    path("ban-do/", views.map_view, name="map"),
-    path("gioi-thieu-du-lieu/", views.about, name="about"),
-    path("bai-viet/", source_views.article_list, name="articles"),
-    path("bai-viet/<int:pk>/", source_views.article_detail, name="article"),
+    path("", cached_page(views.home), name="home"),
+    path("xep-hang/", cached_page(views.rankings), name="rankings"),
+    path("tinh/<slug:slug>/", cached_page(views.province_detail), name="province"),
+    path("so-sanh/", cached_page(views.compare), name="compare"),
+    path("ban-do/", cached_page(views.map_view), name="map"),
+    path("gioi-thieu-du-lieu/", cached_page(views.about), name="about"),
+    path("bai-viet/", cached_page(source_views.article_list), name="articles"),
+    path("bai-viet/<int:pk>/", cached_page(source_views.article_detail), name="article"),
     # Sign-in landing: officers go to their own province
     path("trang-cua-toi/", views.my_home, name="my_home"),
     # Data the pages fetch
-    path("du-lieu/vn_provinces_63.geojson", views.geojson, name="geojson"),
+    path("du-lieu/vn_provinces_63.geojson", cached_page(views.geojson), name="geojson"),
 ]

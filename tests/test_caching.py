@@ -1,0 +1,145 @@
+"""Page cache and conditional GET: invalidated by a curator's change, 304s, never shared across visibility."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from provinces.models import Province
+from reports.caching import CSRF_PLACEHOLDER, bump_version, visibility_class
+from reports.models import Edition, Index, Result, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    # Tests run inside a transaction, where the cache is bypassed by default (see reports/caching.py).
+    settings.CCHC_CACHE_IN_TRANSACTIONS = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def rankings_url(edition: Edition) -> str:
+    return reverse("reports:rankings") + f"?index={edition.index.code}&year={edition.year}"
+
+
+def without_csrf(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def shows(response, value: str) -> bool:
+    text = response.content.decode()
+    return value in text or value.replace(".", ",") in text
+
+
+@pytest.fixture
+def published_result():
+    return (
+        Result.objects.filter(
+            edition__status=Status.PUBLISHED,
+            edition__is_synthetic=False,
+            edition__index__code="PAR_INDEX",
+            score__isnull=False,
+        )
+        .select_related("edition__index", "province")
+        .order_by("-edition__year", "rank")
+        .first()
+    )
+
+
+def test_curator_change_invalidates_page(client, published_result):
+    url = rankings_url(published_result.edition)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert not shows(first, "12.34")
+    assert without_csrf(client.get(url)) == without_csrf(first)
+    Result.objects.filter(pk=published_result.pk).update(score=Decimal("12.34"))  # no signal: cache kept
+    assert not shows(client.get(url), "12.34")  # proves the page is served from the cache
+    published_result.score = Decimal("12.34")
+    published_result.save()  # what the admin does: post_save bumps the data version
+    assert shows(client.get(url), "12.34")
+
+
+def test_conditional_get(client, published_result):
+    url = rankings_url(published_result.edition)
+    response = client.get(url)
+    etag = response["ETag"]
+    assert etag and response["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+    published_result.rank = (published_result.rank or 1) + 1
+    published_result.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_download_has_etag_and_304(client, published_result):
+    url = rankings_url(published_result.edition) + "&format=csv"
+    response = client.get(url)
+    assert response.status_code == 200 and response["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_drafts_never_served_across_visibility(client, ministry_user, officer_factory):
+    index = Index.objects.get(code="PAR_INDEX")
+    province = Province.objects.real().filter(era=34).order_by("code").first()
+    other = Province.objects.real().filter(era=34).order_by("code").last()
+    edition = Edition.objects.create(index=index, year=2026, status=Status.DRAFT, units_ranked=34)
+    Result.objects.create(edition=edition, province=province, score=Decimal("77.71"), rank=1)
+    url = rankings_url(edition)
+
+    client.force_login(ministry_user)
+    ministry = client.get(url)
+    assert ministry.status_code == 200 and shows(ministry, "77.71")
+    client.logout()
+    anonymous = client.get(url)
+    assert not shows(anonymous, "77.71")
+    client.force_login(officer_factory(other))
+    assert not shows(client.get(url), "77.71")
+    client.force_login(officer_factory(province))
+    assert shows(client.get(url), "77.71")
+    etags = set()
+    for user in (ministry_user, None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        etags.add(client.get(reverse("reports:home"))["ETag"])
+    assert len(etags) == 2
+
+
+def test_visibility_classes(ministry_user, officer_factory, django_user_model):
+    province = Province.objects.real().filter(era=34).first()
+    assert visibility_class(None) == "public"
+    assert visibility_class(ministry_user) == "ministry"
+    assert visibility_class(officer_factory(province)) == f"officer-{province.pk}"
+    assert visibility_class(django_user_model.objects.create_user("x", password="p-a-s-s-9")) == "public"
+
+
+def test_csrf_token_not_shared_between_visitors(client, published_result):
+    url = rankings_url(published_result.edition)
+    client.get(url)
+    other = client.__class__()
+    body = other.get(url).content.decode()
+    assert CSRF_PLACEHOLDER not in body
+
+
+def test_bypassed_inside_transactions_by_default(client, settings, published_result):
+    settings.CCHC_CACHE_IN_TRANSACTIONS = False
+    url = rankings_url(published_result.edition)
+    client.get(url)
+    Result.objects.filter(pk=published_result.pk).update(score=Decimal("12.34"))  # no signal
+    assert shows(client.get(url), "12.34")
+
+
+def test_bump_changes_version():
+    from reports.caching import current_version
+
+    before = current_version()
+    bump_version()
+    assert current_version() != before
