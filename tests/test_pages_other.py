@@ -1,0 +1,206 @@
+"""Overview, compare, map, about and article pages; sign-in landing; language switch; synthetic banner."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from provinces.models import Province
+from reports.models import SourceArticle
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+# Overview ----------------------------------------------------------------------
+
+
+def test_overview_shows_the_latest_published_edition(client):
+    response = client.get(reverse("reports:home"))
+    assert response.status_code == 200
+    context = response.context
+    assert context["edition"].year == 2024
+    assert context["national"]["value"] is not None
+    assert "đơn vị có điểm" in response.content.decode()
+    assert len(context["regional"]) == 6
+    assert context["leaders"][0]["rank"] == 1
+    for chart_id in ("distribution-chart", "overview-map"):
+        assert f'id="{chart_id}-data"' in response.content.decode()
+
+
+def test_overview_movers_and_national_change(client):
+    context = client.get(reverse("reports:home"), {"index": "PAR_INDEX"}).context
+    assert context["national_change"] == context["national"]["value"] - context["national_previous"]["value"]
+    for row in context["movers_up"]:
+        assert row["score_delta"] > 0
+
+
+def test_overview_distribution_counts_only_scores_held(client):
+    rows = client.get(reverse("reports:home")).context["distribution"]
+    assert all(d["units"] <= d["units_total"] for d in rows)
+    assert [d["year"] for d in rows] == sorted(d["year"] for d in rows)
+
+
+def test_overview_for_sipas(client):
+    response = client.get(reverse("reports:home"), {"index": "SIPAS"})
+    assert response.context["index"].code == "SIPAS"
+
+
+def test_overview_bad_index(client):
+    assert client.get(reverse("reports:home"), {"index": "<script>"}).status_code == 400
+
+
+# Compare -----------------------------------------------------------------------
+
+
+def test_compare_overlays_up_to_six_units(client):
+    slugs = ["quang-ninh-truoc-2025", "hai-phong-truoc-2025", "ha-noi-truoc-2025"]
+    response = client.get(reverse("reports:compare"), {"p": slugs})
+    assert response.status_code == 200
+    assert [u["slug"] for u in response.context["units"]] == slugs
+    assert len(response.context["score_chart"]["data"]) == 3
+    assert response.context["table"]
+
+
+def test_compare_caps_at_six(client):
+    slugs = list(Province.objects.filter(era=63).values_list("slug", flat=True)[:8])
+    response = client.get(reverse("reports:compare"), {"p": slugs})
+    assert len(response.context["units"]) == 6
+    assert response.context["too_many"]
+
+
+def test_compare_component_table_side_by_side(client):
+    response = client.get(reverse("reports:compare"), {"p": ["son-la-truoc-2025", "quang-ninh-truoc-2025"]})
+    assert response.context["component_year"] is not None
+    for row in response.context["component_table"]:
+        assert len(row["cells"]) == 2
+
+
+def test_compare_unknown_province_is_a_404(client):
+    assert client.get(reverse("reports:compare"), {"p": "atlantis"}).status_code == 404
+
+
+def test_compare_bad_year_is_a_400(client):
+    assert client.get(reverse("reports:compare"), {"p": "binh-duong", "year": "x"}).status_code == 400
+
+
+# Map ---------------------------------------------------------------------------
+
+
+def test_map_draws_units_with_a_score_and_the_same_data_as_a_table(client):
+    response = client.get(reverse("reports:map"), {"year": 2023})
+    trace = response.context["chart"]["data"][0]
+    assert trace["type"] == "choropleth"
+    held = [r for r in response.context["rows"] if r["score"] is not None]
+    assert len(trace["locations"]) == len(held)
+    assert 0 not in trace["z"] or all(r["score"] != 0 for r in held)
+    assert 'id="map-table"' in response.content.decode()
+
+
+def test_map_by_group(client):
+    response = client.get(reverse("reports:map"), {"year": 2015, "by": "group"})
+    assert response.context["chart"]["data"][0]["colorbar"]["ticktext"]
+
+
+@pytest.mark.parametrize(("params", "status"), [({"year": "abc"}, 400), ({"year": 1999}, 404), ({"by": "x"}, 400)])
+def test_map_bad_parameters(client, params, status):
+    assert client.get(reverse("reports:map"), params).status_code == status
+
+
+def test_the_geojson_is_served_from_the_site(client):
+    response = client.get(reverse("reports:geojson"))
+    assert response.status_code == 200
+    assert b"FeatureCollection" in response.content
+
+
+# About, article ------------------------------------------------------------------
+
+
+def test_about_lists_indices_components_coverage_and_citation(client):
+    response = client.get(reverse("reports:about"))
+    html = response.content.decode()
+    assert "PAR INDEX" in html and "SIPAS" in html
+    assert "Cải cách thủ tục hành chính" in html
+    assert "Cách trích dẫn" in html
+    par_2023 = next(e for e in response.context["editions"] if e.index.code == "PAR_INDEX" and e.year == 2023)
+    assert par_2023.with_score == 15
+
+
+def test_article_page_lists_its_figures(client):
+    article = SourceArticle.objects.filter(citations__result__isnull=False).first()
+    response = client.get(reverse("reports:article", args=[article.pk]))
+    assert response.status_code == 200
+    assert response.context["citations"]
+
+
+def test_unknown_article_is_a_404(client):
+    assert client.get(reverse("reports:article", args=[999999])).status_code == 404
+
+
+# Sign-in landing -------------------------------------------------------------------
+
+
+def test_an_officer_lands_on_their_province(client, officer_factory):
+    province = Province.objects.get(slug="quang-ninh-truoc-2025")
+    client.force_login(officer_factory(province))
+    response = client.get(reverse("reports:my_home"))
+    assert response.url == reverse("reports:province", args=[province.slug])
+
+
+def test_ministry_staff_land_on_the_overview(client, ministry_user):
+    client.force_login(ministry_user)
+    assert client.get(reverse("reports:my_home")).url == reverse("reports:home")
+
+
+def test_signing_in_redirects_through_my_home(client, officer_factory):
+    from django.conf import settings
+
+    assert reverse(settings.LOGIN_REDIRECT_URL) == reverse("reports:my_home")
+
+
+# Language, banner, budget ------------------------------------------------------------
+
+
+def test_vietnamese_is_the_default(client):
+    html = client.get(reverse("reports:rankings")).content.decode()
+    assert '<html lang="vi">' in html
+    assert "Xếp hạng" in html
+
+
+def test_the_language_switch_gives_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("reports:rankings")})
+    assert response.status_code == 302
+    html = client.get(reverse("reports:rankings")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Rankings" in html
+    assert "units with a score" in html
+
+
+@override_settings(CCHC_DATASET="synthetic")
+def test_synthetic_dataset_banner(client):
+    html = client.get(reverse("reports:about")).content.decode()
+    assert "Dữ liệu giả lập — không phải số liệu thật" in html
+
+
+def test_no_banner_on_real_data(client):
+    assert "Dữ liệu giả lập" not in client.get(reverse("reports:about")).content.decode()
+
+
+def test_plotly_is_served_locally(client):
+    html = client.get(reverse("reports:home")).content.decode()
+    assert "/static/vendor/plotly/plotly-cchc.min.js" in html
+    assert "cdn.plot.ly" not in html and "cdn." not in html
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("reports:home", {}),
+        ("reports:compare", {"p": ["quang-ninh-truoc-2025", "ha-noi-truoc-2025", "binh-duong", "tp-ho-chi-minh"]}),
+        ("reports:map", {"year": 2023}),
+        ("reports:about", {}),
+    ],
+)
+def test_query_count_is_constant(client, django_assert_max_num_queries, name, params):
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse(name), params).status_code == 200
