@@ -18,7 +18,9 @@ PRODUCTION = {
 
 
 def run_check(**overrides) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("SECURE_")}
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")}
     env.update(PRODUCTION, **overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
