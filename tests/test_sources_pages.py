@@ -1,0 +1,207 @@
+"""The articles pages: the list with search and filters, one article with its quotes marked and its
+figures; unpublished figures and the reader's suggestions never shown to those not allowed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from provinces.models import Province
+from reports.models import Citation, Edition, Index, Result, SourceArticle, Status
+from reports.sources import confirm, ingest_article
+
+pytestmark = pytest.mark.django_db
+
+BAC_LIEU_TITLE = "Công bố Chỉ số cải cách hành chính: Bạc Liêu được xếp nhóm tốt"
+LIST = reverse("reports:articles")
+
+
+@pytest.fixture
+def bac_lieu_seed(real_data) -> SourceArticle:
+    return SourceArticle.objects.get(title=BAC_LIEU_TITLE)
+
+
+@pytest.fixture
+def curator(django_user_model):
+    user = django_user_model.objects.create_user("bien.tap.vien", password="mat-khau-dai-9", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_draft_results"))
+    return user
+
+
+@pytest.fixture
+def draft_figure(real_data, curator):
+    """A confirmed score of a 2025 edition still in draft (An Giang, 34-unit era)."""
+    an_giang = Province.objects.real().get(name="An Giang", valid_to__isnull=True)
+    article, _ = ingest_article(
+        text="An Giang công bố kết quả dự kiến\n\nNội dung bài viết về kết quả chưa công bố.",
+        url="https://example.vn/ban-nhap",
+    )
+    citation = Citation.objects.create(
+        article=article,
+        index=Index.objects.get(code="PAR_INDEX"),
+        year=2025,
+        province=an_giang,
+        metric="score",
+        value_number=Decimal("86.40"),
+        quote="Nội dung bài viết về kết quả chưa công bố.",
+    )
+    confirm(citation, curator)
+    assert Edition.objects.get(year=2025, index__code="PAR_INDEX").status == Status.DRAFT
+    return citation
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_each_article_with_its_publisher_date_provinces_and_figures(client, bac_lieu_seed):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"province": "bac-lieu"})
+    assert response.status_code == 200
+    assert len(queries) <= 10  # count, page of articles with figure counts, provinces, filter choices
+    page = response.content.decode()
+    assert BAC_LIEU_TITLE in page
+    row = next(a for a in response.context["articles"] if a.pk == bac_lieu_seed.pk)
+    assert row.figure_count == bac_lieu_seed.citations.confirmed().count() > 0
+    assert reverse("reports:article", args=[bac_lieu_seed.pk]) in page
+    assert reverse("reports:province", args=["bac-lieu"]) in page
+
+
+def test_searching_without_diacritics_finds_the_article(client, bac_lieu_seed):
+    response = client.get(LIST, {"q": "bac lieu nhom tot"})
+    assert response.status_code == 200
+    assert bac_lieu_seed in response.context["articles"]
+    for article in response.context["articles"]:
+        assert all(word in article.search_text for word in ("bac", "lieu", "nhom", "tot"))
+
+
+def test_a_search_without_results_says_so(client, real_data):
+    response = client.get(LIST, {"q": "khongcobaivietnao"})
+    assert response.status_code == 200
+    assert "Không tìm thấy bài viết nào." in response.content.decode()
+
+
+def test_filtering_by_province_and_year(client, bac_lieu_seed):
+    response = client.get(LIST, {"province": "bac-lieu", "year": "2019"})
+    assert response.status_code == 200
+    articles = list(response.context["articles"])
+    assert bac_lieu_seed in articles
+    bac_lieu = Province.objects.get(slug="bac-lieu")
+    assert all(bac_lieu in a.provinces.all() for a in articles)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "hai nghìn"},
+        {"year": "99999"},
+        {"province": "khong-co-tinh-nay"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"q": "'; drop table --" * 20},
+        {"q": "%_\\"},
+    ],
+)
+def test_bad_parameters_are_answered_without_a_server_error(client, real_data, params):
+    response = client.get(LIST, params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.context["errors"]
+
+
+def test_an_unknown_year_is_reported_to_the_user(client, real_data):
+    response = client.get(LIST, {"year": "abc"})
+    assert response.status_code == 400
+    assert "Năm không hợp lệ" in response.content.decode()
+
+
+# --- one article -----------------------------------------------------------------------------------
+
+
+def test_the_article_marks_its_quotes_and_lists_its_figures(client, bac_lieu_seed):
+    score = bac_lieu_seed.citations.confirmed().get(metric="score")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:article", args=[bac_lieu_seed.pk]))
+    assert response.status_code == 200
+    assert len(queries) <= 10  # article, citations, provinces
+    page = response.content.decode()
+    assert f'<a id="q-{score.pk}"></a>' in page
+    assert "<mark" in page and "Chỉ số CCHC đạt 81,20 điểm" in page
+    assert f'href="#q-{score.pk}"' in page
+    assert "81,20" in page or "81.20" in page
+
+
+def test_the_article_links_to_the_original(client, real_data):
+    article = SourceArticle.objects.exclude(url="").exclude(text="").first()
+    response = client.get(reverse("reports:article", args=[article.pk]))
+    assert f'href="{article.url}"' in response.content.decode()
+
+
+def test_an_unknown_article_is_not_found(client, real_data):
+    assert client.get(reverse("reports:article", args=[999999])).status_code == 404
+
+
+def test_the_public_does_not_see_suggestions(client, real_data):
+    article, _ = ingest_article(
+        text="Chỉ số CCHC năm 2022: Đồng Nai\n\nXếp hạng PAR index năm 2022, Đồng Nai đạt 85,10% điểm, "
+        "đứng thứ 51/63 tỉnh, thành phố."
+    )
+    suggestion = article.citations.get(metric="score")
+    response = client.get(reverse("reports:article", args=[article.pk]))
+    assert response.status_code == 200
+    assert suggestion not in response.context["citations"]
+    assert "85,10" not in response.content.decode().split("<h2>")[1]  # not in the figures table
+
+
+def test_curators_see_suggestions_and_their_conflicts(client, curator, real_data):
+    article, _ = ingest_article(
+        text="Chỉ số CCHC năm 2022: Đồng Nai\n\nXếp hạng PAR index năm 2022, Đồng Nai đạt 85,10% điểm, "
+        "đứng thứ 51/63 tỉnh, thành phố."
+    )
+    client.force_login(curator)
+    response = client.get(reverse("reports:article", args=[article.pk]))
+    suggestion = article.citations.get(metric="score")
+    assert suggestion in response.context["citations"]
+    assert "mâu thuẫn với số liệu đã lưu" in response.content.decode()
+
+
+def test_draft_figures_are_hidden_from_the_public_and_other_provinces(client, draft_figure, officer_factory):
+    url = reverse("reports:article", args=[draft_figure.article_id])
+    response = client.get(url)
+    assert draft_figure not in response.context["citations"]
+    assert "86,40" not in response.content.decode() and "86.40" not in response.content.decode()
+
+    other = officer_factory(Province.objects.real().get(name="Hà Nội", valid_to__isnull=True))
+    client.force_login(other)
+    assert draft_figure not in client.get(url).context["citations"]
+
+
+def test_draft_figures_are_shown_to_their_province_and_the_ministry(
+    client, draft_figure, officer_factory, ministry_user
+):
+    url = reverse("reports:article", args=[draft_figure.article_id])
+    client.force_login(officer_factory(draft_figure.province))
+    assert draft_figure in client.get(url).context["citations"]
+    client.force_login(ministry_user)
+    assert draft_figure in client.get(url).context["citations"]
+
+
+def test_the_list_counts_only_figures_the_visitor_may_see(client, draft_figure, ministry_user):
+    response = client.get(LIST, {"q": "ket qua du kien"})
+    row = next(a for a in response.context["articles"] if a.pk == draft_figure.article_id)
+    assert row.figure_count == 0
+    client.force_login(ministry_user)
+    response = client.get(LIST, {"q": "ket qua du kien"})
+    row = next(a for a in response.context["articles"] if a.pk == draft_figure.article_id)
+    assert row.figure_count == 1
+
+
+def test_published_results_are_found_by_year_of_result(client, bac_lieu_seed):
+    result = Result.objects.get(edition__year=2019, edition__index__code="PAR_INDEX", province__slug="bac-lieu")
+    assert result.citations.confirmed().filter(article=bac_lieu_seed).exists()
+    response = client.get(LIST, {"year": "2019"})
+    assert bac_lieu_seed in response.context["articles"]
