@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from provinces.admin import FoldedSearchMixin
 
 from . import figures, imports
+from .forms_sources import confirm_citations, confirm_replacing, intake_view, reject_citations, repropose_articles
 from .models import (
     Citation,
     Component,
@@ -410,10 +411,14 @@ class SourceArticleAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "publisher", "published_on", "language", "citation_count"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "url", "publisher"]
-    folded_search_fields = ("provinces__search_text",)
+    folded_search_fields = ("search_text", "provinces__search_text")
     autocomplete_fields = ["provinces"]
     date_hierarchy = "published_on"
     inlines = [ArticleCitationInline]
+    actions = [repropose_articles]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return intake_view(self, request)  # paste or upload; stored once, read at once (reports/sources.py)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_citations=Count("citations"))
@@ -433,3 +438,4 @@ class CitationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["article", "province", "result"]
     raw_id_fields = ["component_score", "average", "dossier_stat"]
     readonly_fields = ["reviewed_by", "reviewed_at"]
+    actions = [confirm_citations, confirm_replacing, reject_citations]
