@@ -227,3 +227,91 @@ def test_review_is_recorded_in_the_citations_history(cite, curator):
     latest = citation.history.latest()
     assert latest.state == Citation.State.CONFIRMED
     assert latest.history_change_reason
+
+
+# --- in the admin ----------------------------------------------------------------------------------
+
+
+def test_the_admin_intake_form_stores_a_pasted_article_and_proposes_its_figures(admin_client, real_data):
+    response = admin_client.post(
+        "/admin/reports/sourcearticle/add/",
+        {
+            "url": "https://baodongnai.example/cchc-2022",
+            "title": "",
+            "publisher": "Báo Đồng Nai",
+            "published_on": "2023-04-20",
+            "text": "Chỉ số CCHC năm 2022\n\nXếp hạng PAR index năm 2022, Đồng Nai đạt 82,92% điểm, đứng thứ 51/63.",
+        },
+    )
+    article = SourceArticle.objects.get(url="https://baodongnai.example/cchc-2022")
+    assert response.status_code == 302
+    assert response.url == f"/admin/reports/sourcearticle/{article.pk}/change/"
+    assert article.publisher == "Báo Đồng Nai"
+    assert article.citations.suggested().filter(metric="score").exists()
+
+
+def test_the_admin_intake_form_accepts_an_html_upload_and_refuses_a_duplicate(admin_client, real_data):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    html = (Path(__file__).parent / "data" / "html" / "baclieu-2019-cchc.html").read_bytes()
+    upload = SimpleUploadedFile("bai.html", html, content_type="text/html")
+    admin_client.post("/admin/reports/sourcearticle/add/", {"file": upload})
+    article = SourceArticle.objects.latest("pk")
+    assert "Tin khác" not in article.text and "81,20 điểm" in article.text
+
+    count = SourceArticle.objects.count()
+    again = SimpleUploadedFile("bai.html", html, content_type="text/html")
+    response = admin_client.post("/admin/reports/sourcearticle/add/", {"file": again}, follow=True)
+    assert SourceArticle.objects.count() == count
+    assert "đã có" in response.content.decode()
+
+
+def test_the_admin_intake_form_needs_text_or_a_file(admin_client, real_data):
+    response = admin_client.post("/admin/reports/sourcearticle/add/", {"url": "https://example.vn/x"})
+    assert response.status_code == 200
+    assert "Dán nội dung bài viết hoặc tải tệp lên." in response.content.decode()
+
+
+def test_admin_actions_confirm_and_reject_and_report_conflicts(admin_client, cite):
+    dong_nai = province_63("Đồng Nai")
+    agrees = cite(year=2022, province=dong_nai, metric="rank", value_number=Decimal("51"))
+    contradicts = cite(year=2022, province=dong_nai, metric="score", value_number=Decimal("85.10"))
+    wrong = cite(year=2022, province=dong_nai, metric="group", value_text="Z")
+    changelist = "/admin/reports/citation/"
+
+    response = admin_client.post(
+        changelist, {"action": "confirm_citations", "_selected_action": [agrees.pk, contradicts.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "Đã xác nhận 1 trích dẫn." in page
+    assert "Mâu thuẫn, chưa ghi đè" in page
+    agrees.refresh_from_db()
+    contradicts.refresh_from_db()
+    assert agrees.state == Citation.State.CONFIRMED
+    assert contradicts.state == Citation.State.SUGGESTED and contradicts.conflict
+    assert dong_nai_2022().score == Decimal("82.92")
+
+    admin_client.post(changelist, {"action": "reject_citations", "_selected_action": [wrong.pk]})
+    wrong.refresh_from_db()
+    assert wrong.state == Citation.State.REJECTED
+
+    admin_client.post(changelist, {"action": "confirm_replacing", "_selected_action": [contradicts.pk]})
+    assert dong_nai_2022().score == Decimal("85.10")
+
+
+def test_the_conflicts_are_listed_in_the_admin(admin_client, cite):
+    cite(year=2022, province=province_63("Đồng Nai"), metric="score", value_number=Decimal("85.10"), conflict=True)
+    response = admin_client.get("/admin/reports/citation/", {"conflict__exact": "1", "state__exact": "suggested"})
+    assert response.status_code == 200
+    assert "85,10" in response.content.decode() or "85.10" in response.content.decode()
+
+
+def test_the_reread_action_adds_nothing_twice(admin_client, real_data):
+    seed = SourceArticle.objects.get(title="Công bố Chỉ số cải cách hành chính: Bạc Liêu được xếp nhóm tốt")
+    count = seed.citations.count()
+    admin_client.post("/admin/reports/sourcearticle/", {"action": "repropose_articles", "_selected_action": [seed.pk]})
+    after_first = seed.citations.count()
+    admin_client.post("/admin/reports/sourcearticle/", {"action": "repropose_articles", "_selected_action": [seed.pk]})
+    assert seed.citations.count() == after_first >= count
