@@ -294,6 +294,9 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     for row in rows:
         row["citations"] = disputed.get(row["id"], [])
 
+    # Columns only for components some unit of the edition has a score for: most editions hold none.
+    held = {key for r in all_results for key in (cs.component.key for cs in r.component_scores.all())}
+    shown_components = [c for c in components if c["key"] in held or c["key"] == component_key]
     component = next((c for c in components if c["key"] == component_key), None)
     region_code = cleaned.get("region") or ""
     region_average = next(
@@ -306,7 +309,8 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         previous_edition=previous,
         rows=rows,
         sort=sort,
-        columns=_columns(params, data, sort, components),
+        columns=_columns(params, data, sort, shown_components),
+        components=shown_components,
         component=component,
         coverage=cov,
         national=average_dict(national),
@@ -842,13 +846,15 @@ def _break_shapes(breaks: list[dict]) -> tuple[list, list]:
 def province_score_chart(series: list[dict], trend_rows: list[dict], years: list[int], breaks: list[dict]) -> dict:
     data = []
     for i, s in enumerate(series):
+        by_year = {p["year"]: p for p in s["rows"]}
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": s["name"],
-                "x": [p["year"] for p in s["rows"] if p["score"] is not None],
-                "y": [_f(p["score"]) for p in s["rows"] if p["score"] is not None],
+                # every year, None where no score is held: the line breaks instead of bridging the gap
+                "x": years,
+                "y": [_f(by_year[y]["score"]) if y in by_year else None for y in years],
                 "line": {"color": PALETTE[i % len(PALETTE)], "width": 3 if i == 0 else 2, "dash": DASHES[i % 6]},
                 "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
                 "connectgaps": False,
@@ -859,8 +865,8 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
         ("national", _("Trung bình cả nước"), "#000000", "dash"),
         ("regional", _("Trung bình vùng"), PALETTE[5], "dot"),
     ):
-        points = [(t["year"], t[key]) for t in trend_rows if t[key] and t[key]["value"] is not None]
-        if not points:
+        points = [(t["year"], t[key] if t[key] and t[key]["value"] is not None else None) for t in trend_rows]
+        if not any(a for _y, a in points):
             continue
         data.append(
             {
@@ -868,8 +874,8 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
                 "mode": "lines+markers",
                 "name": label,
                 "x": [y for y, _a in points],
-                "y": [_f(a["value"]) for _y, a in points],
-                "text": [a["label"] for _y, a in points],
+                "y": [_f(a["value"]) if a else None for _y, a in points],
+                "text": [a["label"] if a else "" for _y, a in points],
                 "hovertemplate": "%{x}: %{y:.2f} (%{text})<extra>" + label + "</extra>",
                 "line": {"color": colour, "dash": dash, "width": 1.5},
                 "marker": {"symbol": "circle-open", "size": 7},
@@ -891,15 +897,15 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
 def province_rank_chart(series: list[dict], years: list[int], breaks: list[dict]) -> dict:
     data = []
     for i, s in enumerate(series):
-        points = [p for p in s["rows"] if p["rank"] is not None]
+        by_year = {p["year"]: p for p in s["rows"] if p["rank"] is not None}
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": s["name"],
-                "x": [p["year"] for p in points],
-                "y": [p["rank"] for p in points],
-                "text": [f"{p['rank']}/{p['units_ranked']}" for p in points],
+                "x": years,
+                "y": [by_year[y]["rank"] if y in by_year else None for y in years],
+                "text": [f"{by_year[y]['rank']}/{by_year[y]['units_ranked']}" if y in by_year else "" for y in years],
                 "hovertemplate": "%{x}: %{text}<extra></extra>",
                 "line": {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]},
                 "marker": {"symbol": SYMBOLS[i % 6], "size": 8},

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -42,7 +43,7 @@ def delta(value):
             floatformat(-value, 2),
             _("giảm"),
         )
-    return format_html('<span class="same"><span aria-hidden="true">■</span> 0</span>')
+    return mark_safe('<span class="same"><span aria-hidden="true">■</span> 0</span>')
 
 
 @register.filter

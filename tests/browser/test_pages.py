@@ -1,0 +1,143 @@
+"""Every dashboard page in headless chromium: no console errors, charts drawn, filters in the URL, downloads.
+
+Also takes the README screenshots (docs/screenshots/rankings.png, province.png).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .conftest import assert_chart_rendered, save_screenshot
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def open_page(page, live_server, path):
+    response = page.goto(live_server.url + path)
+    assert response.status == 200, f"{path}: HTTP {response.status}"
+    return page
+
+
+def test_overview_draws_the_distribution_and_the_map(page, live_server):
+    open_page(page, live_server, "/")
+    assert_chart_rendered(page, "#distribution-chart")
+    page.locator("#distribution-chart .boxlayer path.box").first.wait_for()
+    assert_chart_rendered(page, "#overview-map")
+    page.locator("#overview-map .choroplethlocation").first.wait_for()
+    assert "đơn vị có điểm" in page.locator("main").inner_text()
+
+
+def test_rankings_draw_the_bar_chart_and_the_table(page, live_server):
+    open_page(page, live_server, "/xep-hang/?index=PAR_INDEX&year=2023")
+    assert_chart_rendered(page, "#rankings-chart")
+    bars = page.locator("#rankings-chart .barlayer .point")
+    rows = page.locator("#rankings-table tbody tr")
+    assert rows.count() >= bars.count() > 0  # units without a score have a row but no bar
+    save_screenshot(page, "rankings")
+
+
+def test_changing_a_filter_updates_the_table_and_the_url(page, live_server):
+    open_page(page, live_server, "/xep-hang/?index=PAR_INDEX&year=2023")
+    before = page.locator("#rankings-table tbody tr").count()
+    with page.expect_navigation():
+        page.select_option("#id_region", "dong-bang-song-hong")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["region"] == ["dong-bang-song-hong"]
+    assert query["year"] == ["2023"]
+    after = page.locator("#rankings-table tbody tr").count()
+    assert 0 < after < before
+    assert_chart_rendered(page, "#rankings-chart")
+    # the same URL reproduces the view
+    page.goto(page.url)
+    assert page.locator("#rankings-table tbody tr").count() == after
+
+
+def test_search_box_is_keyboard_usable(page, live_server):
+    open_page(page, live_server, "/xep-hang/?year=2023")
+    page.focus("#id_q")
+    page.keyboard.type("quang ninh")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=quang+ninh" in page.url
+    assert page.locator("#rankings-table tbody tr").count() == 1
+    assert "Quảng Ninh" in page.locator("#rankings-table tbody").inner_text()
+
+
+def test_sorting_by_a_column_header(page, live_server):
+    open_page(page, live_server, "/xep-hang/?year=2023")
+    with page.expect_navigation():
+        page.locator("#rankings-table thead th", has_text="Tỉnh, thành phố").locator("a").click()
+    assert "sort=province" in page.url
+    first = page.locator("#rankings-table tbody tr th").first.inner_text()
+    assert first.startswith("An Giang")
+
+
+def test_the_csv_download_opens(page, live_server, tmp_path):
+    open_page(page, live_server, "/xep-hang/?year=2023&region=dong-bang-song-cuu-long")
+    shown = page.locator("#rankings-table tbody tr").count()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Hạng,Tỉnh, thành phố") or lines[0].startswith('Hạng,"Tỉnh, thành phố"')
+    assert len([line for line in lines[1:] if line and not line.startswith("#") and line != ""]) >= shown
+
+
+def test_province_page_draws_trends_and_components(page, live_server):
+    open_page(page, live_server, "/tinh/son-la-truoc-2025/")
+    assert_chart_rendered(page, "#score-chart")
+    assert_chart_rendered(page, "#rank-chart")
+    assert_chart_rendered(page, "#component-chart")
+    assert page.locator("#score-chart .scatterlayer .trace").count() >= 2  # the unit + averages
+
+
+def test_province_page_screenshot(page, live_server):
+    open_page(page, live_server, "/tinh/quang-ninh-truoc-2025/")
+    assert_chart_rendered(page, "#score-chart")
+    assert_chart_rendered(page, "#rank-chart")
+    save_screenshot(page, "province")
+
+
+def test_a_merged_unit_shows_its_predecessors(page, live_server):
+    open_page(page, live_server, "/tinh/tp-ho-chi-minh/")
+    assert_chart_rendered(page, "#score-chart")
+    legend = page.locator("#score-chart .legend").text_content()
+    assert "tiền thân" in legend
+
+
+def test_compare_draws_both_charts(page, live_server):
+    open_page(page, live_server, "/so-sanh/?p=quang-ninh-truoc-2025&p=hai-phong-truoc-2025&p=ha-noi-truoc-2025")
+    assert_chart_rendered(page, "#compare-score-chart")
+    assert_chart_rendered(page, "#compare-rank-chart")
+    assert page.locator("#compare-score-chart .scatterlayer .trace").count() == 3
+
+
+def test_map_draws_the_choropleth_from_local_files(page, live_server):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_page(page, live_server, "/ban-do/?index=PAR_INDEX&year=2015&by=group")
+    assert_chart_rendered(page, "#map-chart")
+    page.locator("#map-chart .choroplethlocation").first.wait_for()
+    assert any(url.endswith("/du-lieu/vn_provinces_63.geojson") for url in requests)
+    assert page.locator("#map-table tbody tr").count() > 0
+
+
+def test_about_page(page, live_server):
+    open_page(page, live_server, "/gioi-thieu-du-lieu/")
+    assert page.locator("#coverage-table tbody tr").count() > 0
+
+
+def test_language_switch_to_english(page, live_server):
+    open_page(page, live_server, "/xep-hang/?year=2023")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Rankings" in page.locator("h1").inner_text()
+    assert re.search(r"\d+/63 units with a score", page.locator("main").inner_text())
