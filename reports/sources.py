@@ -530,10 +530,9 @@ def propose_citations(article: SourceArticle) -> list[Citation]:
         if key in have:
             continue
         have.add(key)
-        figure = stored_figure(citation)
-        for name, value in figure.links.items():
-            setattr(citation, name, value)
-        citation.conflict = contradicts(citation, figure.value)
+        # Compared with the stored figure, but not linked to it: a suggestion is no provenance until
+        # confirmed, and pages that list a figure's citations must not show unreviewed proposals.
+        citation.conflict = contradicts(citation, stored_figure(citation).value)
         citation.save()
         created.append(citation)
     if provinces:
