@@ -19,6 +19,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from provinces.models import Era, Province, Region
@@ -39,6 +40,21 @@ PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif
 
 class BadRequest(Exception):
     """A parameter the page cannot show: the view renders the message with status 400."""
+
+
+def in_english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def localized(obj, field: str = "name") -> str:
+    """The English name of a region, index or component when the page is in English and one is stored."""
+    if obj is None:
+        return ""
+    if in_english():
+        english = obj.get(f"{field}_en") if isinstance(obj, dict) else getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return obj.get(field) if isinstance(obj, dict) else getattr(obj, field)
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -136,7 +152,7 @@ def result_row(result: Result, change: figures.Change, rank: int | None, with_co
         "slug": province.slug,
         "code": province.code,
         "era": province.era,
-        "region": province.region.name if province.region_id else "",
+        "region": localized(province.region) if province.region_id else "",
         "region_code": province.region.code if province.region_id else "",
         "score": result.score,
         "rank": rank,
@@ -248,13 +264,15 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         if edition and edition.framework_id
         else []
     )
+    for component in components:
+        component["name"] = localized(component)
     queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
     filterset = ResultFilterSet(
         data,
         queryset,
         indices=indices,
         years=years,
-        regions=[{"code": r.code, "name": r.name} for r in regions],
+        regions=[{"code": r.code, "name": localized(r)} for r in regions],
         components=components,
     )
     context: dict[str, Any] = {
@@ -300,7 +318,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     component = next((c for c in components if c["key"] == component_key), None)
     region_code = cleaned.get("region") or ""
     region_average = next(
-        (average_dict(regional[r.pk]) | {"name": r.name} for r in regions if r.code == region_code), None
+        (average_dict(regional[r.pk]) | {"name": localized(r)} for r in regions if r.code == region_code), None
     )
     context.update(
         valid=True,
@@ -465,7 +483,7 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
         national_previous=average_dict(national_previous) if national_previous else None,
         national_change=national_change,
         previous_edition=previous,
-        regional=[average_dict(regional[r.pk]) | {"name": r.name, "code": r.code} for r in regions[edition.era]],
+        regional=[average_dict(regional[r.pk]) | {"name": localized(r), "code": r.code} for r in regions[edition.era]],
         leaders=leaders,
         movers_up=up,
         movers_down=down,
@@ -701,7 +719,11 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     regions = regions_by_era()
     region_id = province.region_id
     trend = figures.average_trend(of_index, by_edition, published, regions, region_id)
-    citations = _citations_by_result([r.pk for r in own])
+    citations = _citations_by_result([r.pk for r in own], states=(Citation.State.CONFIRMED, Citation.State.SUGGESTED))
+    disputed_ids = {r.pk for r in own if r.disputed}
+    for result_id in list(citations):
+        if result_id not in disputed_ids:  # only a disputed figure shows unconfirmed, conflicting sources
+            citations[result_id] = [c for c in citations[result_id] if c["state"] == Citation.State.CONFIRMED]
     articles = list(
         province.articles.all()
         .order_by("-published_on", "title")

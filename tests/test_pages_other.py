@@ -174,6 +174,17 @@ def test_the_language_switch_gives_english(client):
     assert '<html lang="en">' in html
     assert "Rankings" in html
     assert "units with a score" in html
+    assert "Red River Delta" in html  # region names come from the data's English names
+
+
+def test_english_downloads_have_english_headers(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("reports:rankings"), {"year": 2023, "format": "json"})
+    import json
+
+    data = json.loads(response.content)
+    assert data["columns"][:2] == ["Rank", "Province"]
+    assert "Coverage" in data["notes"]
 
 
 @override_settings(CCHC_DATASET="synthetic")

@@ -13,6 +13,10 @@
         var sort = form.querySelector("[name=sort]");
         if (sort) { sort.disabled = true; }
       }
+      if (select.name === "component") {
+        var sortField = form.querySelector("[name=sort]");
+        if (sortField) { sortField.value = ""; }
+      }
       form.requestSubmit();
     });
   });
