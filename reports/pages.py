@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,7 +27,7 @@ from provinces.text import fold
 
 from . import figures
 from .filtersets import ResultFilterSet
-from .models import Citation, Component, ComponentScore, Edition, Framework, Index, PublishedAverage, Result, Status
+from .models import Citation, ComponentScore, Edition, Framework, Index, PublishedAverage, Result, Status
 
 DEFAULT_INDEX = "PAR_INDEX"
 MAX_COMPARE = 6
@@ -77,14 +77,44 @@ def _layout(**extra) -> dict:
 # --------------------------------------------------------------------------- shared loaders
 
 
-def visible_editions(user) -> list[Edition]:
-    """Every edition the user may open in this site's dataset (one query)."""
-    return list(
+def visible_editions(user, region_id: int | None = None) -> list[Edition]:
+    """Every edition the user may open in this site's dataset, in one query.
+
+    Each carries ``published_national`` (the national average a source states, or None) and, for
+    ``region_id``, ``published_regional``: the averages come with the editions instead of in a
+    query of their own.
+    """
+    averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
+    editions = (
         Edition.objects.visible_to(user)
         .in_dataset()
         .select_related("index", "framework")
-        .order_by("index__order", "index__code", "-year")
+        .annotate(published_national=Subquery(averages.filter(region__isnull=True).values("value")[:1]))
     )
+    if region_id is not None:
+        editions = editions.annotate(
+            published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
+        )
+    return list(editions.order_by("index__order", "index__code", "-year"))
+
+
+def published_averages(editions, region_id: int | None = None, regions=()) -> list[PublishedAverage]:
+    """The published averages annotated on ``editions`` and ``regions``, as (unsaved) PublishedAverage rows."""
+    out = []
+    for edition in editions:
+        if edition.published_national is not None:
+            out.append(PublishedAverage(edition_id=edition.pk, region_id=None, value=edition.published_national))
+        regional = getattr(edition, "published_regional", None)
+        if region_id is not None and regional is not None:
+            out.append(PublishedAverage(edition_id=edition.pk, region_id=region_id, value=regional))
+    for region in regions:
+        if getattr(region, "published_average", None) is not None:
+            out.append(
+                PublishedAverage(
+                    edition_id=region.published_edition_id, region_id=region.pk, value=region.published_average
+                )
+            )
+    return out
 
 
 def index_choices(editions: list[Edition]) -> list[dict]:
@@ -95,21 +125,27 @@ def index_choices(editions: list[Edition]) -> list[dict]:
     return list(seen.values())
 
 
-def regions_by_era() -> dict[int, list[Region]]:
-    """The regions with ``unit_count`` = their units in this dataset, per era (one query)."""
+def regions_by_era(edition: Edition | None = None) -> dict[int, list[Region]]:
+    """The regions with ``unit_count`` = their units in this dataset, per era (one query).
+
+    With ``edition``, each also carries the ``published_average`` a source states for it then.
+    """
     in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(provinces__is_synthetic=False)
-    regions = list(
-        Region.objects.annotate(
-            units_63=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_63)),
-            units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
-        )
+    regions = Region.objects.annotate(
+        units_63=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_63)),
+        units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
     )
+    if edition is not None:
+        stated = PublishedAverage.objects.filter(edition=edition, region=OuterRef("pk")).values("value")[:1]
+        regions = regions.annotate(published_average=Subquery(stated))
+    regions = list(regions)
     out: dict[int, list[Region]] = {}
     for era, attr in ((Era.UNITS_63, "units_63"), (Era.UNITS_34, "units_34")):
         out[era] = []
         for region in regions:
             copied = copy.copy(region)
             copied.unit_count = getattr(region, attr)
+            copied.published_edition_id = edition.pk if edition else None
             out[era].append(copied)
     return out
 
@@ -254,18 +290,28 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         data["year"] = str(years[0])
     edition = next((e for e in of_index if str(e.year) == data.get("year", "").strip()), None)
     era = edition.era if edition else Era.UNITS_63
-    regions = regions_by_era()[era]
-    components = (
+    regions = regions_by_era(edition)[era]
+    previous = next((e for e in of_index if edition and e.year == edition.year - 1), None)
+    # This edition's and the previous one's results, with component scores: two queries.
+    results = (
         list(
-            Component.objects.filter(framework_id=edition.framework_id)
-            .order_by("order")
-            .values("key", "name", "name_en", "max_points")
+            Result.objects.visible_to(user)
+            .filter(edition__in=[e.pk for e in (edition, previous) if e])
+            .select_related("province__region", "edition")
+            .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
+            .order_by("rank", "-score", "province__name")
         )
-        if edition and edition.framework_id
+        if edition
         else []
     )
-    for component in components:
-        component["name"] = localized(component)
+    all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
+    previous_results = [r for r in results if previous and r.edition_id == previous.pk]
+    # Components to rank by: those some unit of the edition has a score for (most editions hold none).
+    held = {cs.component.pk: cs.component for r in all_results for cs in r.component_scores.all()}
+    components = [
+        {"key": c.key, "name": localized(c), "max_points": c.max_points}
+        for c in sorted(held.values(), key=lambda c: c.order)
+    ]
     queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
     filterset = ResultFilterSet(
         data,
@@ -288,16 +334,10 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         return context
 
     cleaned = filterset.form.cleaned_data
-    all_results = figures.edition_results(edition, user)
-    shown_ids = set(filterset.qs.values_list("pk", flat=True))
-    previous = next((e for e in of_index if e.year == edition.year - 1), None)
-    previous_results = (
-        list(Result.objects.visible_to(user).filter(edition=previous).select_related("province", "edition"))
-        if previous
-        else []
-    )
+    narrowed = any(cleaned.get(name) for name in ("region", "group", "q"))
+    shown_ids = set(filterset.qs.values_list("pk", flat=True)) if narrowed else {r.pk for r in all_results}
     changes = figures.changes_for(all_results, edition, previous_results)
-    published = list(PublishedAverage.objects.filter(edition=edition))
+    published = published_averages([edition], regions=regions)
     national = figures.national_average(edition, all_results, published)
     regional = figures.regional_averages(edition, all_results, published, regions)
     cov = figures.coverage(edition, all_results)
@@ -312,9 +352,6 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     for row in rows:
         row["citations"] = disputed.get(row["id"], [])
 
-    # Columns only for components some unit of the edition has a score for: most editions hold none.
-    held = {key for r in all_results for key in (cs.component.key for cs in r.component_scores.all())}
-    shown_components = [c for c in components if c["key"] in held or c["key"] == component_key]
     component = next((c for c in components if c["key"] == component_key), None)
     region_code = cleaned.get("region") or ""
     region_average = next(
@@ -327,8 +364,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         previous_edition=previous,
         rows=rows,
         sort=sort,
-        columns=_columns(params, data, sort, shown_components),
-        components=shown_components,
+        columns=_columns(params, data, sort, components),
         component=component,
         coverage=cov,
         national=average_dict(national),
@@ -460,8 +496,8 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     changes = figures.changes_for(current, edition, by_edition.get(previous.pk, []) if previous else [])
     ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
     rows = [result_row(r, changes[r.pk], ranks[r.pk], with_components=False) for r in current]
-    published = list(PublishedAverage.objects.filter(edition__in=[e.pk for e in published_editions]))
-    regions = regions_by_era()
+    regions = regions_by_era(edition)
+    published = published_averages(published_editions, regions=regions[edition.era])
     trend = figures.average_trend(published_editions, by_edition, published, regions)
     national = trend[edition.pk][0]
     national_previous = trend[previous.pk][0] if previous else None
@@ -671,17 +707,24 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     Queries: the unit and its predecessors, editions, results of the index, component scores,
     published averages, regions, citations, articles.
     """
+    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(is_synthetic=False)
+
+    def units_in_region(era: int) -> Subquery:
+        same = Province.objects.filter(in_dataset, region=OuterRef("region"), era=era).order_by()
+        return Subquery(same.values("region").annotate(n=Count("pk")).values("n")[:1])
+
     units = list(
         Province.objects.in_dataset()
         .filter(Q(slug=slug) | Q(successor__slug=slug))
         .select_related("region", "successor")
+        .annotate(region_units_63=units_in_region(Era.UNITS_63), region_units_34=units_in_region(Era.UNITS_34))
         .order_by("name")
     )
     province = next((u for u in units if u.slug == slug), None)
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
     predecessors = [u for u in units if u.pk != province.pk]
-    editions = visible_editions(user)
+    editions = visible_editions(user, region_id=province.region_id)
     indices = index_choices(editions)
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
@@ -715,9 +758,14 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
             "rank",
         )
     )
-    published = list(PublishedAverage.objects.filter(edition__in=[e.pk for e in of_index]))
-    regions = regions_by_era()
     region_id = province.region_id
+    published = published_averages(of_index, region_id=region_id)
+    regions: dict[int, list[Region]] = {Era.UNITS_63: [], Era.UNITS_34: []}
+    if province.region_id:
+        for era, count in ((Era.UNITS_63, province.region_units_63), (Era.UNITS_34, province.region_units_34)):
+            region = copy.copy(province.region)
+            region.unit_count = count or 0
+            regions[era].append(region)
     trend = figures.average_trend(of_index, by_edition, published, regions, region_id)
     citations = _citations_by_result([r.pk for r in own], states=(Citation.State.CONFIRMED, Citation.State.SUGGESTED))
     disputed_ids = {r.pk for r in own if r.disputed}

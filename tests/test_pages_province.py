@@ -152,6 +152,13 @@ def test_drafts_of_other_provinces_stay_hidden_from_an_officer(client, officer_f
 
 @pytest.mark.parametrize("slug", ["quang-ninh-truoc-2025", "tp-ho-chi-minh", "son-la-truoc-2025", "cao-bang"])
 def test_query_count_is_constant(client, django_assert_max_num_queries, slug):
-    # units, editions, results, component scores, averages, regions, citations, articles
-    with django_assert_max_num_queries(10):
+    # units (+ region sizes), editions (+ published averages), results, component scores, citations, articles
+    with django_assert_max_num_queries(6):
         assert client.get(url(slug)).status_code == 200
+
+
+def test_query_count_for_signed_in_ministry_staff(client, ministry_user, django_assert_max_num_queries):
+    client.force_login(ministry_user)
+    # + session, user, the user's and the group permissions
+    with django_assert_max_num_queries(10):
+        assert client.get(url("quang-ninh-truoc-2025")).status_code == 200
