@@ -72,7 +72,7 @@ FURNITURE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:menu|menus|navbar|nav|navigation|breadcrumbs?|poll|polls|vote|binh-?chon|binhchon|"
     r"tin-?khac|tinkhac|tin-?lien-?quan|tinlienquan|other-?news|othernews|related|lienquan|lien-?quan|"
     r"more-?news|share|sharing|social|comments?|binh-?luan|binhluan|weather|thoi-?tiet|thoitiet|"
-    r"ads?|advert\w*|banner|quang-?cao|quangcao|sidebar|footer|header|counter|thong-?ke|statistics?|"
+    r"ads?|advert\w*|banner|quang-?cao|quangcao|sidebar|footer|site-?header|counter|thong-?ke|statistics?|"
     r"visitors?|tags?|widget|print|font-?size|cookie)(?:$|[\s_-])"
 )
 #: Headings of furniture blocks: the heading and the list after it are dropped.
@@ -147,6 +147,8 @@ class _TreeBuilder(HTMLParser):
 
 
 def _is_furniture(node: _Node) -> bool:
+    if node.tag == "header" and node.count("h1"):
+        return False  # an article's own header, with its title
     if node.tag in SKIPPED_TAGS:
         return True
     if node.attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
@@ -242,15 +244,17 @@ def html_to_text(html: str) -> tuple[str, str]:
     builder.feed(html or "")
     builder.close()
     root = builder.root
-    # The article itself, when the page marks it, else the whole body.
-    main = _find(root, lambda n: n.tag == "article") or _find(root, lambda n: n.tag == "main") or root
-    _prune(main)
-    out: list[str] = []
-    _render(main, out)
-    text = normalize_text("".join(out))
-    h1 = _find(main, lambda n: n.tag == "h1")
-    title = " ".join((builder.meta_title or (h1.text() if h1 else "") or builder.title).split())
-    return text, title
+    try:
+        # The article itself, when the page marks it, else the whole body.
+        main = _find(root, lambda n: n.tag == "article") or _find(root, lambda n: n.tag == "main") or root
+        h1 = _find(main, lambda n: n.tag == "h1")
+        title = " ".join((builder.meta_title or (h1.text() if h1 else "") or builder.title).split())
+        _prune(main)
+        out: list[str] = []
+        _render(main, out)
+    except RecursionError:  # absurdly deep markup: keep the words, lose the structure
+        title, out = " ".join(builder.title.split()), [re.sub(r"<[^>]*>", " ", html)]
+    return normalize_text("".join(out)), title
 
 
 def _find(node: _Node, predicate) -> _Node | None:

@@ -120,6 +120,19 @@ def test_html_keeps_paragraphs_apart():
     assert text == "Đoạn một.\n\nĐoạn hai.\nDòng ba."
 
 
+def test_an_article_header_keeps_its_title_and_a_page_header_goes():
+    html = (
+        '<body><header class="site-header">Cổng thông tin</header><article><header class="article-header">'
+        "<h1>Tiêu đề bài</h1></header><p>Nội dung.</p></article></body>"
+    )
+    assert html_to_text(html) == ("Tiêu đề bài\n\nNội dung.", "Tiêu đề bài")
+
+
+def test_absurdly_deep_html_does_not_break_intake():
+    text, _ = html_to_text("<div>" * 5000 + "Nội dung" + "</div>" * 5000)
+    assert text == "Nội dung"
+
+
 def test_an_html_page_is_ingested_as_text_and_read(real_data):
     article, created = ingest_article(html=HTML_PAGE.read_text(encoding="utf-8"), url="https://baclieu.example/cchc")
     assert created
