@@ -1186,7 +1186,7 @@ def article_page(pk: int, user) -> dict[str, Any]:
     from .models import SourceArticle
 
     article = get_object_or_404(SourceArticle, pk=pk)
-    visible = Result.objects.visible_to(user).filter(edition__in=Edition.objects.in_dataset())
+    visible = Result.objects.visible_to(user).filter(edition__in=Edition.objects.visible_to(user).in_dataset())
     citations = list(
         Citation.objects.filter(article=article, result__in=visible)
         .exclude(state=Citation.State.REJECTED)

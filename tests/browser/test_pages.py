@@ -42,8 +42,9 @@ def test_rankings_draw_the_bar_chart_and_the_table(page, live_server):
 def test_changing_a_filter_updates_the_table_and_the_url(page, live_server):
     open_page(page, live_server, "/xep-hang/?index=PAR_INDEX&year=2023")
     before = page.locator("#rankings-table tbody tr").count()
+    page.select_option("#id_region", "dong-bang-song-hong")
     with page.expect_navigation():
-        page.select_option("#id_region", "dong-bang-song-hong")
+        page.get_by_role("button", name="Lọc").click()
     query = parse_qs(urlsplit(page.url).query)
     assert query["region"] == ["dong-bang-song-hong"]
     assert query["year"] == ["2023"]
@@ -53,6 +54,16 @@ def test_changing_a_filter_updates_the_table_and_the_url(page, live_server):
     # the same URL reproduces the view
     page.goto(page.url)
     assert page.locator("#rankings-table tbody tr").count() == after
+
+
+def test_changing_the_index_drops_the_old_year(page, live_server):
+    open_page(page, live_server, "/xep-hang/?index=PAR_INDEX&year=2012")
+    page.select_option("#id_index", "SIPAS")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lọc").click()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"index": ["SIPAS"]}
+    assert "SIPAS" in page.locator("h1").inner_text()
 
 
 def test_search_box_is_keyboard_usable(page, live_server):
