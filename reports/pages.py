@@ -629,13 +629,14 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
         trace["colorscale"] = "Viridis"
         trace["colorbar"] = {"title": {"text": _("Điểm")}, "thickness": 12}
     else:
-        n = max(len(group_names) - 1, 1)
+        # one flat band per group (no gradient), so each group is one colour; the table names them too
+        k = max(len(group_names), 1)
         scale = []
         for i, _name in enumerate(group_names):
             colour = PALETTE[i % len(PALETTE)]
-            scale += [[i / n if len(group_names) > 1 else 0, colour], [i / n if len(group_names) > 1 else 1, colour]]
-        trace["colorscale"] = scale if len(group_names) > 1 else [[0, PALETTE[0]], [1, PALETTE[0]]]
-        trace["zmin"], trace["zmax"] = 0, n
+            scale += [[i / k, colour], [(i + 1) / k, colour]]
+        trace["colorscale"] = scale or [[0, PALETTE[0]], [1, PALETTE[0]]]
+        trace["zmin"], trace["zmax"] = -0.5, k - 0.5
         trace["colorbar"] = {
             "tickvals": list(range(len(group_names))),
             "ticktext": group_names,
@@ -650,6 +651,7 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
             geo={"fitbounds": "geojson", "visible": False},
         ),
         "geojson": True,
+        "base": {"missing": _("chưa có số liệu")},
     }
 
 

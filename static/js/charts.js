@@ -24,6 +24,19 @@
     if (el.dataset.geojson) {
       ready = fetchGeojson(el.dataset.geojson).then(function (geojson) {
         figure.data.forEach(function (trace) { if (trace.type === "choropleth") { trace.geojson = geojson; } });
+        if (figure.base) {
+          // Every shape in light grey underneath: units without a figure show as missing, never as 0.
+          var features = geojson.features;
+          figure.data.unshift({
+            type: "choropleth", geojson: geojson, featureidkey: "properties.code",
+            locations: features.map(function (f) { return f.properties.code; }),
+            z: features.map(function () { return 0; }),
+            text: features.map(function (f) { return f.properties.name + ": " + figure.base.missing; }),
+            hovertemplate: "%{text}<extra></extra>",
+            colorscale: [[0, "#e5e7eb"], [1, "#e5e7eb"]], showscale: false,
+            marker: { line: { color: "#ffffff", width: 0.6 } }
+          });
+        }
         return figure;
       });
     }

@@ -136,6 +136,9 @@ def test_map_draws_the_choropleth_from_local_files(page, live_server):
     open_page(page, live_server, "/ban-do/?index=PAR_INDEX&year=2015&by=group")
     assert_chart_rendered(page, "#map-chart")
     page.locator("#map-chart .choroplethlocation").first.wait_for()
+    # all 63 shapes in grey underneath, plus one coloured shape per unit with a group
+    held = page.locator("#map-table tbody tr .group").count()
+    assert page.locator("#map-chart .choroplethlocation").count() == 63 + held
     assert any(url.endswith("/du-lieu/vn_provinces_63.geojson") for url in requests)
     assert page.locator("#map-table tbody tr").count() > 0
 
