@@ -27,7 +27,17 @@ from provinces.text import fold
 
 from . import figures
 from .filtersets import ResultFilterSet
-from .models import Citation, ComponentScore, Edition, Framework, Index, PublishedAverage, Result, Status
+from .models import (
+    Citation,
+    ComponentScore,
+    Edition,
+    Framework,
+    Index,
+    PublishedAverage,
+    Result,
+    SourceArticle,
+    Status,
+)
 
 DEFAULT_INDEX = "PAR_INDEX"
 MAX_COMPARE = 6
@@ -774,8 +784,10 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     for result_id in list(citations):
         if result_id not in disputed_ids:  # only a disputed figure shows unconfirmed, conflicting sources
             citations[result_id] = [c for c in citations[result_id] if c["state"] == Citation.State.CONFIRMED]
+    # The unit's articles and, for a merged unit, its predecessors'.
     articles = list(
-        province.articles.all()
+        SourceArticle.objects.filter(provinces__in=[u.pk for u in units])
+        .distinct()
         .order_by("-published_on", "title")
         .values("pk", "title", "url", "publisher", "published_on")
     )
@@ -1100,33 +1112,13 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
             component_table.append({"name": name, "max_points": max_points, "cells": cells})
     score_data, rank_data = [], []
     for i, u in enumerate(units):
-        points = sorted(u["by_year"].values(), key=lambda r: r.edition.year)
+        by_year = u["by_year"]
         style = {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]}
         marker = {"symbol": SYMBOLS[i % 6], "size": 8}
-        scored = [r for r in points if r.score is not None]
-        ranked = [r for r in points if r.rank is not None]
-        score_data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": u["name"],
-                "x": [r.edition.year for r in scored],
-                "y": [_f(r.score) for r in scored],
-                "line": style,
-                "marker": marker,
-            }
-        )
-        rank_data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": u["name"],
-                "x": [r.edition.year for r in ranked],
-                "y": [r.rank for r in ranked],
-                "line": style,
-                "marker": marker,
-            }
-        )
+        # every year, None where nothing is held: lines break at gaps instead of bridging them
+        common = {"type": "scatter", "mode": "lines+markers", "name": u["name"], "line": style, "marker": marker}
+        score_data.append(common | {"x": years, "y": [_f(by_year[y].score) if y in by_year else None for y in years]})
+        rank_data.append(common | {"x": years, "y": [by_year[y].rank if y in by_year else None for y in years]})
     return {
         "indices": index_choices(editions),
         "index_code": index_code,
@@ -1184,8 +1176,6 @@ def about_page(user) -> dict[str, Any]:
 def article_page(pk: int, user) -> dict[str, Any]:
     """An article and the figures it supports that the user may see. Three queries."""
     from django.shortcuts import get_object_or_404
-
-    from .models import SourceArticle
 
     article = get_object_or_404(SourceArticle, pk=pk)
     visible = Result.objects.visible_to(user).filter(edition__in=Edition.objects.visible_to(user).in_dataset())
