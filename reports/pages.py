@@ -131,7 +131,10 @@ def index_choices(editions: list[Edition]) -> list[dict]:
     seen: dict[str, dict] = {}
     for edition in editions:
         index = edition.index
-        seen.setdefault(index.code, {"code": index.code, "short_name": index.short_name, "name": index.name})
+        seen.setdefault(
+            index.code,
+            {"code": index.code, "short_name": index.short_name, "name": index.name, "name_en": index.name_en},
+        )
     return list(seen.values())
 
 
@@ -762,6 +765,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
             "result__edition_id",
             "component__key",
             "component__name",
+            "component__name_en",
             "component__max_points",
             "component__order",
             "component__framework_id",
@@ -838,7 +842,8 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     year_of = {e.pk: e.year for e in of_index}
     own_ids = {r.pk for r in own if r.province_id == province.pk}
     component_series: dict[str, dict] = {}
-    for result_id, edition_id, key, name, max_points, order, _fw, _pname, score, rank in component_rows:
+    for result_id, edition_id, key, name, name_en, max_points, order, _fw, _pname, score, rank in component_rows:
+        name = name_en if in_english() and name_en else name
         if result_id not in own_ids:
             continue
         entry = component_series.setdefault(key, {"key": key, "name": name, "order": order, "points": []})
@@ -868,8 +873,8 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     if latest_own:
         own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
         edition_scores = [
-            (key, name, mx, order, pname, score)
-            for _rid, eid, key, name, mx, order, _fw, pname, score, _rank in component_rows
+            (key, name_en if in_english() and name_en else name, mx, order, pname, score)
+            for _rid, eid, key, name, name_en, mx, order, _fw, pname, score, _rank in component_rows
             if eid == latest_own.edition_id
         ]
         gaps = figures.component_gaps(latest_own.edition, own_scores, edition_scores)
@@ -1098,7 +1103,7 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
             r = u["by_year"].get(component_year)
             if r:
                 for cs in r.component_scores.all():
-                    names[cs.component.key] = (cs.component.order, cs.component.name, cs.component.max_points)
+                    names[cs.component.key] = (cs.component.order, localized(cs.component), cs.component.max_points)
         for key, (_order, name, max_points) in sorted(names.items(), key=lambda kv: kv[1][0]):
             cells = []
             for u in units:

@@ -69,3 +69,11 @@ def rankdelta(value):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def local_name(obj, field: str = "name"):
+    """An object's English name (``name_en``) on English pages when one is stored, else its name."""
+    from reports.pages import localized
+
+    return localized(obj, field or "name")
