@@ -60,6 +60,7 @@ class ResultFilterSet(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = [(r["code"], r["name"]) for r in regions]
         self.filters["component"].extra["choices"] = [(c["key"], c["name"]) for c in components]
         self.filters["sort"].extra["choices"] = sort_choices(components)
+        self.form.fields["group"].widget.attrs.update({"list": "groups-held", "autocomplete": "off"})
         self.form.fields["year"].error_messages["invalid_choice"] = _(
             "Không có kỳ công bố năm %(value)s cho chỉ số này."
         )

@@ -383,6 +383,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         national=average_dict(national),
         region_average=region_average,
         chart=rankings_chart(rows, national, component, edition),
+        groups=sorted({r.group for r in all_results if r.group}, key=fold),
         query_string=urlencode([(k, v) for k, v in data.items() if v and k != "format"]),
     )
     return context
