@@ -359,11 +359,11 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     component_key = cleaned.get("component") or ""
     sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
     rows = sort_rows(rows, sort)
-    disputed = _citations_by_result(
-        [r["id"] for r in rows if r["disputed"]], states=(Citation.State.CONFIRMED, Citation.State.SUGGESTED)
-    )
+    # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
+    # curator has not reviewed are never shown.
+    citations = _citations_by_result([r["id"] for r in rows])
     for row in rows:
-        row["citations"] = disputed.get(row["id"], [])
+        row["citations"] = citations.get(row["id"], [])
 
     component = next((c for c in components if c["key"] == component_key), None)
     region_code = cleaned.get("region") or ""
@@ -784,11 +784,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
             region.unit_count = count or 0
             regions[era].append(region)
     trend = figures.average_trend(of_index, by_edition, published, regions, region_id)
-    citations = _citations_by_result([r.pk for r in own], states=(Citation.State.CONFIRMED, Citation.State.SUGGESTED))
-    disputed_ids = {r.pk for r in own if r.disputed}
-    for result_id in list(citations):
-        if result_id not in disputed_ids:  # only a disputed figure shows unconfirmed, conflicting sources
-            citations[result_id] = [c for c in citations[result_id] if c["state"] == Citation.State.CONFIRMED]
+    citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
     # The unit's articles and, for a merged unit, its predecessors'.
     articles = list(
         SourceArticle.objects.filter(provinces__in=[u.pk for u in units])

@@ -118,16 +118,20 @@ def geojson(request: HttpRequest) -> HttpResponse:
 def download_table(context: dict) -> tuple[list[str], list[list]]:
     """Header and rows of a rankings download; missing figures are empty cells, never 0."""
     components = context["components"]
-    header = [
-        _("Hạng"),
-        _("Tỉnh, thành phố"),
-        _("Vùng"),
-        _("Điểm"),
-        _("Thay đổi điểm"),
-        _("Thay đổi bậc"),
-        _("Nhóm"),
-        _("Nguồn mâu thuẫn"),
-    ] + [c["name"] for c in components]
+    header = (
+        [
+            _("Hạng"),
+            _("Tỉnh, thành phố"),
+            _("Vùng"),
+            _("Điểm"),
+            _("Thay đổi điểm"),
+            _("Thay đổi bậc"),
+            _("Nhóm"),
+            _("Nguồn mâu thuẫn"),
+        ]
+        + [c["name"] for c in components]
+        + [_("Nguồn")]
+    )
     rows = []
     for row in context["rows"]:
         rows.append(
@@ -142,6 +146,7 @@ def download_table(context: dict) -> tuple[list[str], list[list]]:
                 _("có") if row["disputed"] else "",
             ]
             + [(row["components"].get(c["key"]) or {}).get("score") for c in components]
+            + [" ".join(dict.fromkeys(c["article_url"] for c in row["citations"] if c["article_url"]))]
         )
     return header, rows
 

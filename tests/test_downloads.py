@@ -80,3 +80,9 @@ def test_downloads_keep_drafts_hidden(client):
 def test_download_query_count(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         client.get(URL, {"year": 2023, "format": "xlsx"})
+
+
+def test_downloads_name_the_source_articles_of_each_row(client):
+    response = client.get(URL, {"year": 2022, "format": "json"})
+    rows = json.loads(response.content)["rows"]
+    assert any(row["Nguồn"].startswith("http") for row in rows)

@@ -219,3 +219,33 @@ def test_query_count_for_a_signed_in_officer(client, officer_factory, django_ass
     # + session, user, the user's and the group permissions: still at most 10
     with django_assert_max_num_queries(10):
         assert client.get(URL, {"year": 2023}).status_code == 200
+
+
+def test_every_sourced_row_links_to_its_articles(client):
+    response = client.get(URL, {"year": 2022})
+    sourced = [r for r in response.context["rows"] if r["citations"]]
+    assert sourced
+    html = response.content.decode()
+    for row in sourced:
+        assert reverse("reports:article", args=[row["citations"][0]["article_pk"]]) in html
+    # the quote is in the link's title
+    from django.utils.html import escape
+
+    assert f'title="{escape(row["citations"][0]["quote"])}"' in html
+
+
+def test_a_disputed_row_flags_its_conflicting_citations(client):
+    rows = client.get(URL, {"year": 2018}).context["rows"]
+    hai_phong = next(r for r in rows if r["province"] == "Hải Phòng")
+    assert hai_phong["disputed"]
+    assert any(c["conflict"] for c in hai_phong["citations"])
+
+
+def test_unreviewed_suggestions_are_never_shown(client):
+    from reports.models import Citation
+
+    suggested = Citation.objects.filter(result__isnull=False, state=Citation.State.SUGGESTED)
+    rows = client.get(URL, {"year": 2018}).context["rows"]
+    shown = {c["quote"] for r in rows for c in r["citations"]}
+    assert not shown & set(suggested.values_list("quote", flat=True))
+    assert all(c["state"] == Citation.State.CONFIRMED for r in rows for c in r["citations"])
