@@ -55,10 +55,6 @@ def test_the_rankings_show_the_sources_of_disputed_figures(client, real_data):
     assert reverse("reports:article", args=[article.pk]) in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dashboard: the rankings table shows sources only for disputed rows (reports/pages.py rankings_page)",
-)
 def test_the_rankings_show_the_source_of_every_sourced_figure(client, real_data):
     result = dong_nai_2022()
     assert not result.disputed
