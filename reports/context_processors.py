@@ -12,6 +12,7 @@ NAVIGATION = [
     ("reports:rankings", _("Xếp hạng")),
     ("reports:compare", _("So sánh")),
     ("reports:map", _("Bản đồ")),
+    ("reports:articles", _("Bài viết nguồn")),
     ("reports:about", _("Về dữ liệu")),
 ]
 

@@ -1175,22 +1175,6 @@ def about_page(user) -> dict[str, Any]:
     return {"indices": indices, "frameworks": frameworks, "editions": editions}
 
 
-def article_page(pk: int, user) -> dict[str, Any]:
-    """An article and the figures it supports that the user may see. Three queries."""
-    from django.shortcuts import get_object_or_404
-
-    article = get_object_or_404(SourceArticle, pk=pk)
-    visible = Result.objects.visible_to(user).filter(edition__in=Edition.objects.visible_to(user).in_dataset())
-    citations = list(
-        Citation.objects.filter(article=article, result__in=visible)
-        .exclude(state=Citation.State.REJECTED)
-        .select_related("result__province", "result__edition__index")
-        .order_by("result__edition__year", "result__province__name", "metric")
-    )
-    provinces = list(article.provinces.in_dataset().values("name", "slug"))
-    return {"article": article, "citations": citations, "provinces": provinces}
-
-
 def home_for(user) -> str:
     """Where a user lands after signing in: an officer on their province, everyone else on the overview."""
     if user.is_authenticated and getattr(user, "province_id", None):

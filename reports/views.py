@@ -87,11 +87,6 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/about.html", pages.about_page(request.user))
 
 
-@require_GET
-def article(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/article.html", pages.article_page(pk, request.user))
-
-
 @login_required
 def my_home(request: HttpRequest) -> HttpResponse:
     """Landing page after sign-in (LOGIN_REDIRECT_URL)."""
