@@ -48,10 +48,11 @@ class ResultFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("Tìm tỉnh, thành phố"), method="search")
     sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), method="filter_noop", empty_label=_("Mặc định"))
+    page = django_filters.NumberFilter(label=_("Trang"), method="filter_noop", min_value=1, max_value=10_000)
 
     class Meta:
         model = Result
-        fields = ["index", "year", "region", "group", "component", "q", "sort"]
+        fields = ["index", "year", "region", "group", "component", "q", "sort", "page"]
 
     def __init__(self, data=None, queryset=None, *, indices=(), years=(), regions=(), components=(), **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -60,6 +61,7 @@ class ResultFilterSet(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = [(r["code"], r["name"]) for r in regions]
         self.filters["component"].extra["choices"] = [(c["key"], c["name"]) for c in components]
         self.filters["sort"].extra["choices"] = sort_choices(components)
+        self.form.fields["page"].widget = self.form.fields["page"].hidden_widget()
         self.form.fields["group"].widget.attrs.update({"list": "groups-held", "autocomplete": "off"})
         self.form.fields["year"].error_messages["invalid_choice"] = _(
             "Không có kỳ công bố năm %(value)s cho chỉ số này."

@@ -40,6 +40,9 @@ from .models import (
 )
 
 DEFAULT_INDEX = "PAR_INDEX"
+# Rows per rankings page: every real edition (63 or 34 units) fits on one page; larger (synthetic)
+# panels are paged so that a page's size never grows with the data.
+RANKINGS_PAGE_SIZE = 100
 MAX_COMPARE = 6
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -359,6 +362,11 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     component_key = cleaned.get("component") or ""
     sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
     rows = sort_rows(rows, sort)
+    pagination = paginate(len(rows), cleaned.get("page"), data)
+    if pagination is None:
+        filterset.form.add_error("page", _("Không có trang này."))
+        return context
+    rows = rows[pagination["start"] : pagination["end"]]
     # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
     # curator has not reviewed are never shown.
     citations = _citations_by_result([r["id"] for r in rows])
@@ -385,8 +393,32 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         chart=rankings_chart(rows, national, component, edition),
         groups=sorted({r.group for r in all_results if r.group}, key=fold),
         query_string=urlencode([(k, v) for k, v in data.items() if v and k != "format"]),
+        pagination=pagination,
     )
     return context
+
+
+def paginate(total: int, page, data: QueryDict) -> dict | None:
+    """The slice of a ``total``-row table shown on ``page`` (1-based), with links; None past the end."""
+    page = int(page or 1)
+    pages = max(1, -(-total // RANKINGS_PAGE_SIZE))
+    if page > pages:
+        return None
+
+    def link(number: int) -> str:
+        return "?" + urlencode(
+            [(k, v) for k, v in data.items() if v and k not in ("format", "page")] + [("page", number)]
+        )
+
+    return {
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "start": (page - 1) * RANKINGS_PAGE_SIZE,
+        "end": page * RANKINGS_PAGE_SIZE,
+        "previous_url": link(page - 1) if page > 1 else "",
+        "next_url": link(page + 1) if page < pages else "",
+    }
 
 
 def _columns(params: QueryDict, data: QueryDict, sort: str, components: list[dict]) -> list[dict]:
