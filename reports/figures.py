@@ -319,35 +319,50 @@ class ComponentGap:
         return _round(self.score - self.average.value)
 
 
-def component_gaps(edition: Edition, own_scores: dict[str, Decimal | None], edition_scores: Iterable) -> list:
+def component_gaps(
+    edition: Edition,
+    components: Iterable[tuple[str, str, Decimal | None]],
+    own_scores: dict[str, Decimal | None],
+    leaders: Iterable[tuple[str, str, Decimal]],
+    totals: dict[str, tuple[Decimal | None, int]],
+) -> list[ComponentGap]:
     """Gap of a unit to the best score and to the computed average of each component in ``edition``.
 
-    ``edition_scores``: (component key, component name, max points, order, province name, score) rows
-    of every result of the edition held. The leader is the best score *held*, which is the edition's
-    leader only when coverage is complete; the average says how many units it covers.
+    ``components``: (key, name, max points) in display order; ``leaders``: (key, province name,
+    score) rows holding each component's best score *held*, which is the edition's leader only
+    when coverage is complete; ``totals``: key → (sum, count) of the scores held, so the average
+    says how many units it covers. Aggregates come from the database, so the cost does not grow
+    with the number of units.
     """
-    by_key: dict[str, list] = defaultdict(list)
-    meta: dict[str, tuple] = {}
-    for key, name, max_points, order, province_name, score in edition_scores:
-        meta[key] = (name, max_points, order)
-        if score is not None:
-            by_key[key].append((score, province_name))
+    best: dict[str, Decimal] = {}
+    names: dict[str, list[str]] = defaultdict(list)
+    for key, province_name, score in leaders:
+        best[key] = score
+        names[key].append(province_name)
     gaps = []
-    for key, (name, max_points, _order) in sorted(meta.items(), key=lambda item: item[1][2]):
-        held = by_key.get(key, [])
-        best = max((s for s, _p in held), default=None)
+    for key, name, max_points in components:
+        total, count = totals.get(key, (None, 0))
         gaps.append(
             ComponentGap(
                 key=key,
                 name=name,
                 max_points=max_points,
                 score=own_scores.get(key),
-                leader_score=best,
-                leaders=tuple(sorted(p for s, p in held if s == best)),
-                average=_computed([s for s, _p in held], edition.units_ranked),
+                leader_score=best.get(key),
+                leaders=tuple(sorted(names.get(key, ()))),
+                average=average_from_totals(None, total, count, edition.units_ranked),
             )
         )
     return gaps
+
+
+def average_from_totals(published: Decimal | None, total: Decimal | None, count: int, units_total: int) -> Average:
+    """An average from a published value, or from the sum and count of the scores held (SQL aggregates)."""
+    if published is not None:
+        return Average(published, "published", units_total, units_total)
+    if not count or total is None:
+        return Average(None, "missing", 0, units_total)
+    return Average(_round(Decimal(total) / count), "computed", count, units_total)
 
 
 def biggest_movers(rows: Iterable[dict], n: int = 5) -> tuple[list[dict], list[dict]]:

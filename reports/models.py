@@ -132,7 +132,26 @@ class Status(models.TextChoices):
 
 
 def _can_see_drafts(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("reports.view_draft_results"))
+    """Whether ``user`` holds ``reports.view_draft_results`` (directly, through a group, or as superuser).
+
+    Asked on every page, so it is answered with one query and remembered on the user object for the
+    request, instead of ModelBackend's two (user and group permissions).
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_cchc_can_see_drafts", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+
+        cached = (
+            Permission.objects.filter(content_type__app_label="reports", codename="view_draft_results")
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._cchc_can_see_drafts = cached
+    return cached
 
 
 class EditionQuerySet(models.QuerySet):

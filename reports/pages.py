@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -90,12 +90,14 @@ def _layout(**extra) -> dict:
 # --------------------------------------------------------------------------- shared loaders
 
 
-def visible_editions(user, region_id: int | None = None) -> list[Edition]:
+def visible_editions(user, region_id: int | None = None, with_totals: bool = False) -> list[Edition]:
     """Every edition the user may open in this site's dataset, in one query.
 
     Each carries ``published_national`` (the national average a source states, or None) and, for
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
-    query of their own.
+    query of their own. ``with_totals`` adds the sum and count of the scores the user may see
+    (``held_total``/``held_count``, and ``held_region_total``/``held_region_count`` for
+    ``region_id``), so a computed average costs no query and no row per unit.
     """
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
@@ -108,6 +110,18 @@ def visible_editions(user, region_id: int | None = None) -> list[Edition]:
         editions = editions.annotate(
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
+    if with_totals:
+        held = Result.objects.visible_to(user).filter(edition=OuterRef("pk"), score__isnull=False).order_by()
+
+        def aggregate(rows, function):
+            return Subquery(rows.values("edition").annotate(v=function("score")).values("v")[:1])
+
+        editions = editions.annotate(held_total=aggregate(held, Sum), held_count=aggregate(held, Count))
+        if region_id is not None:
+            in_region = held.filter(province__region_id=region_id)
+            editions = editions.annotate(
+                held_region_total=aggregate(in_region, Sum), held_region_count=aggregate(in_region, Count)
+            )
     return list(editions.order_by("index__order", "index__code", "-year"))
 
 
@@ -772,27 +786,40 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
     predecessors = [u for u in units if u.pk != province.pk]
-    editions = visible_editions(user, region_id=province.region_id)
+    editions = visible_editions(user, region_id=province.region_id, with_totals=True)
     indices = index_choices(editions)
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
-    results = list(
+    unit_ids = {u.pk for u in units}
+    # Only the unit's and its predecessors' results: averages come as aggregates with the editions,
+    # so the page reads the same number of rows however many units an edition ranks.
+    own = list(
         Result.objects.visible_to(user)
-        .filter(edition__in=[e.pk for e in of_index])
+        .filter(edition__in=[e.pk for e in of_index], province_id__in=unit_ids)
         .select_related("province__region", "edition")
     )
-    by_edition: dict[int, list[Result]] = defaultdict(list)
-    for r in results:
-        by_edition[r.edition_id].append(r)
-    unit_ids = {u.pk for u in units}
-    own = [r for r in results if r.province_id in unit_ids]
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
+    visible_results = Result.objects.visible_to(user)
+    latest_edition_id = latest_own.edition_id if latest_own else None
+    best_of_component = (
+        ComponentScore.objects.filter(
+            result__edition_id=latest_edition_id, result__in=visible_results, component=OuterRef("component")
+        )
+        .exclude(score=None)
+        .order_by("-score")
+        .values("score")[:1]
+    )
+    # The unit's component scores, plus the leaders of each component in its latest edition.
     component_rows = list(
         ComponentScore.objects.filter(
             Q(result_id__in=[r.pk for r in own])
-            | (Q(result__edition_id=latest_own.edition_id) if latest_own else Q(pk__in=[]))
+            | (
+                Q(result__edition_id=latest_edition_id, score=Subquery(best_of_component))
+                if latest_own
+                else Q(pk__in=[])
+            )
         )
-        .filter(result__in=Result.objects.visible_to(user))
+        .filter(result__in=visible_results)
         .values_list(
             "result_id",
             "result__edition_id",
@@ -807,15 +834,21 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
             "rank",
         )
     )
-    region_id = province.region_id
-    published = published_averages(of_index, region_id=region_id)
-    regions: dict[int, list[Region]] = {Era.UNITS_63: [], Era.UNITS_34: []}
-    if province.region_id:
-        for era, count in ((Era.UNITS_63, province.region_units_63), (Era.UNITS_34, province.region_units_34)):
-            region = copy.copy(province.region)
-            region.unit_count = count or 0
-            regions[era].append(region)
-    trend = figures.average_trend(of_index, by_edition, published, regions, region_id)
+    region_units = {Era.UNITS_63: province.region_units_63 or 0, Era.UNITS_34: province.region_units_34 or 0}
+    trend = {}
+    for edition in of_index:
+        national = figures.average_from_totals(
+            edition.published_national, edition.held_total, edition.held_count or 0, edition.units_ranked
+        )
+        regional = None
+        if province.region_id:
+            regional = figures.average_from_totals(
+                edition.published_regional,
+                edition.held_region_total,
+                edition.held_region_count or 0,
+                region_units[edition.era],
+            )
+        trend[edition.pk] = (national, regional)
     citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
     # The unit's articles and, for a merged unit, its predecessors'.
     articles = list(
@@ -901,12 +934,35 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     gaps = []
     if latest_own:
         own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
-        edition_scores = [
-            (key, name_en if in_english() and name_en else name, mx, order, pname, score)
-            for _rid, eid, key, name, name_en, mx, order, _fw, pname, score, _rank in component_rows
-            if eid == latest_own.edition_id
+        latest_rows = [row for row in component_rows if row[1] == latest_own.edition_id]
+        components = sorted(
+            {
+                (order, key, name_en if in_english() and name_en else name, mx)
+                for _r, _e, key, name, name_en, mx, order, *_ in latest_rows
+            }
+        )
+        best = {}
+        for _r, _e, key, *_rest, score, _rank in latest_rows:
+            if score is not None and (key not in best or score > best[key]):
+                best[key] = score
+        leaders = [
+            (key, pname, score)
+            for _r, _e, key, _n, _ne, _mx, _o, _fw, pname, score, _rank in latest_rows
+            if score is not None and score == best.get(key)
         ]
-        gaps = figures.component_gaps(latest_own.edition, own_scores, edition_scores)
+        totals = {
+            key: (total, count)
+            for key, total, count in ComponentScore.objects.filter(
+                result__edition_id=latest_own.edition_id, result__in=visible_results, score__isnull=False
+            )
+            .order_by()
+            .values("component__key")
+            .annotate(total=Sum("score"), count=Count("score"))
+            .values_list("component__key", "total", "count")
+        }
+        gaps = figures.component_gaps(
+            latest_own.edition, [(k, n, mx) for _o, k, n, mx in components], own_scores, leaders, totals
+        )
 
     index = of_index[0].index if of_index else None
     return {

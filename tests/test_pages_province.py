@@ -152,13 +152,41 @@ def test_drafts_of_other_provinces_stay_hidden_from_an_officer(client, officer_f
 
 @pytest.mark.parametrize("slug", ["quang-ninh-truoc-2025", "tp-ho-chi-minh", "son-la-truoc-2025", "cao-bang"])
 def test_query_count_is_constant(client, django_assert_max_num_queries, slug):
-    # units (+ region sizes), editions (+ published averages), results, component scores, citations, articles
-    with django_assert_max_num_queries(6):
+    # units (+ region sizes), editions (+ published and held averages), the unit's results, its component
+    # scores (+ each component's leaders), component totals of the latest edition, citations, articles
+    with django_assert_max_num_queries(7):
         assert client.get(url(slug)).status_code == 200
 
 
 def test_query_count_for_signed_in_ministry_staff(client, ministry_user, django_assert_max_num_queries):
     client.force_login(ministry_user)
-    # + session, user, the user's and the group permissions
+    # + session, user, and one permission check (reports.models._can_see_drafts)
     with django_assert_max_num_queries(10):
         assert client.get(url("quang-ninh-truoc-2025")).status_code == 200
+
+
+def test_averages_and_gaps_are_computed_from_every_visible_unit_of_the_edition(client):
+    """Aggregated in SQL: the page reads the unit's rows, not the whole edition's."""
+    from reports.models import ComponentScore, Edition, Index, Result, Status
+
+    index = Index.objects.get(code="PAR_INDEX")
+    framework = index.frameworks.get(first_year=2022)
+    edition = Edition.objects.create(
+        index=index, year=2011, framework=framework, units_ranked=63, status=Status.PUBLISHED
+    )
+    procedures = framework.components.get(key="procedures")
+    # three units with no real results, so the 2011 edition is their latest
+    scores = {"binh-dinh": ("80.00", "10.00"), "ninh-thuan": ("70.00", "12.50"), "thai-binh": ("90.00", "12.50")}
+    for slug, (total, component) in scores.items():
+        result = Result.objects.create(edition=edition, province=Province.objects.get(slug=slug), score=Decimal(total))
+        ComponentScore.objects.create(result=result, component=procedures, score=Decimal(component))
+    response = client.get(url("binh-dinh") + "?index=PAR_INDEX")
+    row = next(r for r in response.context["trend_rows"] if r["year"] == 2011)
+    assert (row["national"]["value"], row["national"]["kind"]) == (Decimal("80.00"), "computed")
+    assert "3/63" in row["national"]["label"]
+    # Bình Định and Ninh Thuận are in the same region: (80 + 70) / 2
+    assert row["regional"]["value"] == Decimal("75.00")
+    gap = next(g for g in response.context["gaps"] if g.key == "procedures")
+    assert (gap.score, gap.leader_score, gap.gap_to_leader) == (Decimal("10.00"), Decimal("12.50"), Decimal("-2.50"))
+    assert gap.leaders == ("Ninh Thuận", "Thái Bình")
+    assert (gap.average.value, gap.average.units) == (Decimal("11.67"), 3)
