@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -37,6 +37,7 @@ from .models import (
     Result,
     SourceArticle,
     Status,
+    visible_results_q,
 )
 
 DEFAULT_INDEX = "PAR_INDEX"
@@ -208,7 +209,7 @@ def average_dict(average: figures.Average) -> dict:
     }
 
 
-def result_row(result: Result, change: figures.Change, rank: int | None, with_components: bool = True) -> dict:
+def result_row(result: Result, change: figures.Change, rank: int | None, components: dict | None = None) -> dict:
     """A result as the tables, charts and downloads show it."""
     province = result.province
     row = {
@@ -233,18 +234,45 @@ def result_row(result: Result, change: figures.Change, rank: int | None, with_co
             {"province": p.province_name, "slug": p.province_slug, "score": p.score, "rank": p.rank}
             for p in change.previous
         ],
-        "components": {},
+        "components": components or {},
         "citations": [],
     }
-    if with_components:
-        for cs in result.component_scores.all():
-            component = cs.component
-            row["components"][component.key] = {
-                "score": cs.score,
-                "rank": cs.rank,
-                "pct": figures.percent_of_max(cs.score, component.max_points),
-            }
     return row
+
+
+def component_scores_of(edition: Edition, user) -> tuple[list[dict], dict[int, dict[str, dict]]]:
+    """The components an edition holds scores for, and each result's scores by component key: one query.
+
+    Plain values rather than model instances: a 63-unit edition has up to 504 component scores.
+    """
+    components: dict[str, dict] = {}
+    by_result: dict[int, dict[str, dict]] = defaultdict(dict)
+    rows = (
+        ComponentScore.objects.filter(visible_results_q(user, "result__"), result__edition=edition)
+        .order_by()
+        .values_list(
+            "result_id",
+            "component__key",
+            "component__name",
+            "component__name_en",
+            "component__max_points",
+            "component__order",
+            "score",
+            "rank",
+        )
+    )
+    english = in_english()
+    for result_id, key, name, name_en, max_points, order, score, rank in rows:
+        if key not in components:
+            components[key] = {
+                "key": key,
+                "name": name_en if english and name_en else name,
+                "max_points": max_points,
+                "order": order,
+            }
+        by_result[result_id][key] = {"score": score, "rank": rank, "pct": figures.percent_of_max(score, max_points)}
+    ordered = sorted(components.values(), key=lambda c: c["order"])
+    return [{k: c[k] for k in ("key", "name", "max_points")} for c in ordered], by_result
 
 
 def sort_rows(rows: list[dict], sort: str) -> list[dict]:
@@ -328,7 +356,6 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
             Result.objects.visible_to(user)
             .filter(edition__in=[e.pk for e in (edition, previous) if e])
             .select_related("province__region", "edition")
-            .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
             .order_by("rank", "-score", "province__name")
         )
         if edition
@@ -337,11 +364,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
     previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).
-    held = {cs.component.pk: cs.component for r in all_results for cs in r.component_scores.all()}
-    components = [
-        {"key": c.key, "name": localized(c), "max_points": c.max_points}
-        for c in sorted(held.values(), key=lambda c: c.order)
-    ]
+    components, scores_by_result = component_scores_of(edition, user) if edition else ([], {})
     queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
     filterset = ResultFilterSet(
         data,
@@ -372,7 +395,9 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     regional = figures.regional_averages(edition, all_results, published, regions)
     cov = figures.coverage(edition, all_results)
     ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
-    rows = [result_row(r, changes[r.pk], ranks[r.pk]) for r in all_results if r.pk in shown_ids]
+    rows = [
+        result_row(r, changes[r.pk], ranks[r.pk], scores_by_result.get(r.pk)) for r in all_results if r.pk in shown_ids
+    ]
     component_key = cleaned.get("component") or ""
     sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
     rows = sort_rows(rows, sort)
@@ -555,7 +580,7 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     previous = next((e for e in published_editions if e.year == edition.year - 1), None)
     changes = figures.changes_for(current, edition, by_edition.get(previous.pk, []) if previous else [])
     ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
-    rows = [result_row(r, changes[r.pk], ranks[r.pk], with_components=False) for r in current]
+    rows = [result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
     regions = regions_by_era(edition)
     published = published_averages(published_editions, regions=regions[edition.era])
     trend = figures.average_trend(published_editions, by_edition, published, regions)
@@ -746,7 +771,7 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
         raise Http404(_("Không có kỳ công bố năm %(year)s.") % {"year": year})
     results = figures.edition_results(edition, user)
     ranks = figures.effective_ranks(edition, results, edition.index.higher_is_better)
-    rows = [result_row(r, figures.NO_CHANGE, ranks[r.pk], with_components=False) for r in results]
+    rows = [result_row(r, figures.NO_CHANGE, ranks[r.pk]) for r in results]
     return {
         "indices": index_choices(editions),
         "index_code": index_code,
@@ -799,41 +824,46 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         .select_related("province__region", "edition")
     )
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
-    visible_results = Result.objects.visible_to(user)
-    latest_edition_id = latest_own.edition_id if latest_own else None
-    best_of_component = (
-        ComponentScore.objects.filter(
-            result__edition_id=latest_edition_id, result__in=visible_results, component=OuterRef("component")
-        )
-        .exclude(score=None)
-        .order_by("-score")
-        .values("score")[:1]
-    )
-    # The unit's component scores, plus the leaders of each component in its latest edition.
-    component_rows = list(
-        ComponentScore.objects.filter(
-            Q(result_id__in=[r.pk for r in own])
-            | (
-                Q(result__edition_id=latest_edition_id, score=Subquery(best_of_component))
-                if latest_own
-                else Q(pk__in=[])
+    visible_scores = visible_results_q(user, "result__")
+    # Per component of the unit's latest edition: sum, count and best of the scores held (GROUP BY),
+    # so averages and leaders cost the same however many units the edition ranks.
+    latest_stats: dict[str, tuple] = {}
+    if latest_own:
+        latest_stats = {
+            key: (total, count, best)
+            for key, total, count, best in ComponentScore.objects.filter(
+                visible_scores, result__edition_id=latest_own.edition_id, score__isnull=False
             )
-        )
-        .filter(result__in=visible_results)
-        .values_list(
-            "result_id",
-            "result__edition_id",
-            "component__key",
-            "component__name",
-            "component__name_en",
-            "component__max_points",
-            "component__order",
-            "component__framework_id",
-            "result__province__name",
-            "score",
-            "rank",
-        )
+            .order_by()
+            .values("component__key")
+            .annotate(total=Sum("score"), count=Count("score"), best=Max("score"))
+            .values_list("component__key", "total", "count", "best")
+        }
+    fields = (
+        "result_id",
+        "result__edition_id",
+        "component__key",
+        "component__name",
+        "component__name_en",
+        "component__max_points",
+        "component__order",
+        "component__framework_id",
+        "result__province__name",
+        "score",
+        "rank",
     )
+    # The unit's component scores over the years, and the leaders' rows of its latest edition.
+    scores = ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own]).order_by()
+    if latest_stats:
+        leaders_condition = Q()
+        for key, (_total, _count, best) in latest_stats.items():
+            leaders_condition |= Q(component__key=key, score=best)
+        leader_scores = ComponentScore.objects.filter(
+            visible_scores, leaders_condition, result__edition_id=latest_own.edition_id
+        ).order_by()
+        component_rows = list(scores.values_list(*fields).union(leader_scores.values_list(*fields)))
+    else:
+        component_rows = list(scores.values_list(*fields))
     region_units = {Era.UNITS_63: province.region_units_63 or 0, Era.UNITS_34: province.region_units_34 or 0}
     trend = {}
     for edition in of_index:
@@ -935,31 +965,21 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     if latest_own:
         own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
         latest_rows = [row for row in component_rows if row[1] == latest_own.edition_id]
+        english = in_english()
         components = sorted(
             {
-                (order, key, name_en if in_english() and name_en else name, mx)
+                (order, key, name_en if english and name_en else name, mx)
                 for _r, _e, key, name, name_en, mx, order, *_ in latest_rows
             }
         )
-        best = {}
-        for _r, _e, key, *_rest, score, _rank in latest_rows:
-            if score is not None and (key not in best or score > best[key]):
-                best[key] = score
-        leaders = [
-            (key, pname, score)
-            for _r, _e, key, _n, _ne, _mx, _o, _fw, pname, score, _rank in latest_rows
-            if score is not None and score == best.get(key)
-        ]
-        totals = {
-            key: (total, count)
-            for key, total, count in ComponentScore.objects.filter(
-                result__edition_id=latest_own.edition_id, result__in=visible_results, score__isnull=False
-            )
-            .order_by()
-            .values("component__key")
-            .annotate(total=Sum("score"), count=Count("score"))
-            .values_list("component__key", "total", "count")
-        }
+        leaders = sorted(
+            {
+                (key, pname, score)
+                for _r, _e, key, _n, _ne, _mx, _o, _fw, pname, score, _rank in latest_rows
+                if score is not None and key in latest_stats and score == latest_stats[key][2]
+            }
+        )
+        totals = {key: (total, count) for key, (total, count, _best) in latest_stats.items()}
         gaps = figures.component_gaps(
             latest_own.edition, [(k, n, mx) for _o, k, n, mx in components], own_scores, leaders, totals
         )
