@@ -10,6 +10,7 @@ editions goes through ``visible_to(user)`` and ``in_dataset()``.
 from __future__ import annotations
 
 import copy
+import functools
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -209,6 +210,12 @@ def average_dict(average: figures.Average) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _province_url_prefix() -> str:
+    """The province page URL without its slug: reversed once per page rather than once per row."""
+    return reverse("reports:province", args=["x"])[:-2]
+
+
 def result_row(result: Result, change: figures.Change, rank: int | None, components: dict | None = None) -> dict:
     """A result as the tables, charts and downloads show it."""
     province = result.province
@@ -217,6 +224,7 @@ def result_row(result: Result, change: figures.Change, rank: int | None, compone
         "province": province.name,
         "province_en": province.name_en,
         "slug": province.slug,
+        "url": f"{_province_url_prefix()}{province.slug}/",
         "code": province.code,
         "era": province.era,
         "region": localized(province.region) if province.region_id else "",
@@ -411,6 +419,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     citations = _citations_by_result([r["id"] for r in rows])
     for row in rows:
         row["citations"] = citations.get(row["id"], [])
+        row["component_cells"] = [row["components"].get(c["key"]) for c in components]
 
     component = next((c for c in components if c["key"] == component_key), None)
     region_code = cleaned.get("region") or ""

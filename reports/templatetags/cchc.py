@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import functools
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+def floatformat(value, digits: int = 2) -> str:
+    """``value`` rounded half up to ``digits`` places with the language's decimal separator (81,20 / 81.20).
+
+    What Django's ``floatformat`` filter does for our figures, at a fraction of its cost: a rankings
+    page formats several hundred numbers.
+    """
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{rounded:.{digits}f}"
+    separator = get_format("DECIMAL_SEPARATOR")
+    return text if separator == "." else text.replace(".", separator)
+
+
 def _missing():
+    return _missing_for(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _missing_for(language: str):
     return format_html('<span class="missing" title="{}">—</span>', _("chưa có số liệu"))
 
 
