@@ -152,7 +152,7 @@ def _component_key(name: str) -> str:
 
 # --- articles -------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
 
 
 def parse_article_file(path: Path) -> tuple[str, str, datetime.date | None]:
@@ -169,7 +169,8 @@ def parse_article_file(path: Path) -> tuple[str, str, datetime.date | None]:
     return "\n".join(lines).strip(), url, published
 
 
-def _first_date(text: str) -> datetime.date | None:
+def first_date(text: str) -> datetime.date | None:
+    """The first valid dd/mm/yyyy (or dd-mm-yyyy) date near the top of a page: its dateline, usually."""
     for match in _DATE.finditer(text[:600]):
         day, month, year = (int(g) for g in match.groups())
         try:
@@ -195,7 +196,7 @@ def load_articles() -> dict[str, SourceArticle]:
     for path in sorted((DATA_DIR / "seeds").glob("*.txt")):
         text, url, published = parse_article_file(path)
         title = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)[:500]
-        article = _upsert_article(url=url, text=text, published_on=published or _first_date(text), title=title)
+        article = _upsert_article(url=url, text=text, published_on=published or first_date(text), title=title)
         by_source[f"seed:{path.name}"] = article
     return by_source
 

@@ -34,7 +34,7 @@ from provinces.models import Era, Gazetteer, Province, Region
 from provinces.text import fold
 
 from . import reader
-from .loading import UNITS_PER_ERA, ComponentNames, publisher_of
+from .loading import UNITS_PER_ERA, ComponentNames, first_date, publisher_of
 from .models import (
     Citation,
     ComponentScore,
@@ -272,18 +272,7 @@ def _find(node: _Node, predicate) -> _Node | None:
 # Intake
 # --------------------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
 _VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I)
-
-
-def _first_date(text: str) -> datetime.date | None:
-    for match in _DATE.finditer(text[:600]):
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            continue
-    return None
 
 
 def _language(text: str) -> str:
@@ -336,7 +325,7 @@ def ingest_article(
     details = {
         "title": title,
         "publisher": (publisher or (publisher_of(url) if url else "")).strip()[:200],
-        "published_on": published_on or _first_date(text),
+        "published_on": published_on or first_date(text),
     }
     article = find_duplicate(url=url, text=text)
     if article is not None:

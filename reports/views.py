@@ -29,13 +29,18 @@ def _bad_request(request: HttpRequest, error: pages.BadRequest) -> HttpResponse:
 # Pages ----------------------------------------------------------------------
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def _page(request: HttpRequest, template: str, build, *args) -> HttpResponse:
+    """Render a page from its data (``build(*args, request.GET, request.user)``); a bad parameter is a 400."""
     try:
-        context = pages.overview_page(request.GET, request.user)
+        context = build(*args, request.GET, request.user)
     except pages.BadRequest as error:
         return _bad_request(request, error)
-    return render(request, "reports/overview.html", context)
+    return render(request, template, context)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return _page(request, "reports/overview.html", pages.overview_page)
 
 
 @require_GET
@@ -57,29 +62,17 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        context = pages.province_page(slug, request.GET, request.user)
-    except pages.BadRequest as error:
-        return _bad_request(request, error)
-    return render(request, "reports/province.html", context)
+    return _page(request, "reports/province.html", pages.province_page, slug)
 
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    try:
-        context = pages.compare_page(request.GET, request.user)
-    except pages.BadRequest as error:
-        return _bad_request(request, error)
-    return render(request, "reports/compare.html", context)
+    return _page(request, "reports/compare.html", pages.compare_page)
 
 
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
-    try:
-        context = pages.map_page(request.GET, request.user)
-    except pages.BadRequest as error:
-        return _bad_request(request, error)
-    return render(request, "reports/map.html", context)
+    return _page(request, "reports/map.html", pages.map_page)
 
 
 @require_GET
