@@ -210,6 +210,28 @@ def average_dict(average: figures.Average) -> dict:
     }
 
 
+# The columns of a result and its unit that result_row and figures.changes_for read.
+RESULT_ROW_FIELDS = (
+    "id",
+    "edition_id",
+    "province_id",
+    "score",
+    "rank",
+    "group",
+    "disputed",
+    "reported_score_delta",
+    "reported_rank_delta",
+    "province__id",
+    "province__name",
+    "province__name_en",
+    "province__slug",
+    "province__code",
+    "province__era",
+    "province__region_id",
+    "province__successor_id",
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _province_url_prefix() -> str:
     """The province page URL without its slug: reversed once per page rather than once per row."""
@@ -358,17 +380,25 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     era = edition.era if edition else Era.UNITS_63
     regions = regions_by_era(edition)[era]
     previous = next((e for e in of_index if edition and e.year == edition.year - 1), None)
-    # This edition's and the previous one's results, with component scores: two queries.
+    # This edition's and the previous one's results with their units (only the columns the rows
+    # use); editions and regions are attached from what the page already holds.
     results = (
         list(
             Result.objects.visible_to(user)
             .filter(edition__in=[e.pk for e in (edition, previous) if e])
-            .select_related("province__region", "edition")
+            .select_related("province")
+            .only(*RESULT_ROW_FIELDS)
             .order_by("rank", "-score", "province__name")
         )
         if edition
         else []
     )
+    editions_by_id = {e.pk: e for e in (edition, previous) if e}
+    region_by_id = {r.pk: r for r in regions}
+    for r in results:
+        r.edition = editions_by_id[r.edition_id]
+        if r.edition_id == edition.pk and r.province.region_id in region_by_id:
+            r.province.region = region_by_id[r.province.region_id]
     all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
     previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).
@@ -403,17 +433,31 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     regional = figures.regional_averages(edition, all_results, published, regions)
     cov = figures.coverage(edition, all_results)
     ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
-    rows = [
-        result_row(r, changes[r.pk], ranks[r.pk], scores_by_result.get(r.pk)) for r in all_results if r.pk in shown_ids
+    # Sort every shown unit on the few figures a column needs, then build full rows for one page only.
+    sortable = [
+        {
+            "id": r.pk,
+            "rank": ranks[r.pk],
+            "province": r.province.name,
+            "score": r.score,
+            "score_delta": changes[r.pk].score_delta,
+            "components": scores_by_result.get(r.pk, {}),
+        }
+        for r in all_results
+        if r.pk in shown_ids
     ]
     component_key = cleaned.get("component") or ""
     sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
-    rows = sort_rows(rows, sort)
-    pagination = paginate(len(rows), cleaned.get("page"), data)
+    sortable = sort_rows(sortable, sort)
+    pagination = paginate(len(sortable), cleaned.get("page"), data)
     if pagination is None:
         filterset.form.add_error("page", _("Không có trang này."))
         return context
-    rows = rows[pagination["start"] : pagination["end"]]
+    by_id = {r.pk: r for r in all_results}
+    rows = [
+        result_row(by_id[k["id"]], changes[k["id"]], ranks[k["id"]], scores_by_result.get(k["id"]))
+        for k in sortable[pagination["start"] : pagination["end"]]
+    ]
     # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
     # curator has not reviewed are never shown.
     citations = _citations_by_result([r["id"] for r in rows])
