@@ -252,9 +252,7 @@ class Fact:
 
     @property
     def comparable(self):
-        if self.value_number is not None:
-            return self.value_number.quantize(CENT)
-        return fold(self.value_text)
+        return comparable(self.value)
 
 
 @dataclass
@@ -532,7 +530,7 @@ def _load_citations(facts, editions, results, averages, scores, report) -> None:
         elif fact.metric == Metric.AVERAGE:
             links["average"] = averages.get((edition.pk, fact.region.pk if fact.region else None))
             stored = links["average"].value if links["average"] else None
-        conflict = stored is not None and _comparable(stored) != fact.comparable
+        conflict = stored is not None and comparable(stored) != fact.comparable
         conflict |= stored is None and fact.metric in RESULT_FIELDS and result is not None and result.disputed
         values = {
             "quote": fact.quote,
@@ -578,9 +576,12 @@ def _load_citations(facts, editions, results, averages, scores, report) -> None:
     report.citations = len({f.citation.pk for f in facts})
 
 
-def _comparable(value):
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value).quantize(CENT)
+def comparable(value):
+    """A stored or stated value in the form two sources are compared in: numbers to the cent, text folded."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, Decimal, float)):
+        return Decimal(str(value)).quantize(CENT)
     return fold(str(value))
 
 

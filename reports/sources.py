@@ -34,7 +34,7 @@ from provinces.models import Era, Gazetteer, Province, Region
 from provinces.text import fold
 
 from . import reader
-from .loading import UNITS_PER_ERA, ComponentNames, first_date, publisher_of
+from .loading import UNITS_PER_ERA, ComponentNames, comparable, first_date, publisher_of
 from .models import (
     Citation,
     ComponentScore,
@@ -376,15 +376,6 @@ DOSSIER_FIELDS = {
 }
 INTEGER_FIELDS = {"rank", "reported_rank_delta", "units_ranked", "received", "on_time", "late", "pending"}
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-def comparable(value):
-    """A stored or stated value in the form two sources are compared in (as the loader compares them)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, Decimal, float)):
-        return Decimal(str(value)).quantize(CENT)
-    return fold(str(value))
 
 
 class _Resolver:
