@@ -307,6 +307,8 @@ class Result(models.Model):
         indexes = [
             # rankings of one edition, ordered by rank
             models.Index(fields=["edition", "rank"], name="result_edition_rank"),
+            # averages of an edition (national, and regional through the unit): Sum/Count read from the index
+            models.Index(fields=["edition", "score", "province"], name="result_edition_score"),
         ]
 
     def __str__(self) -> str:

@@ -113,14 +113,20 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
     if with_totals:
-        held = Result.objects.visible_to(user).filter(edition=OuterRef("pk"), score__isnull=False).order_by()
+        held = Result.objects.filter(edition=OuterRef("pk"), score__isnull=False).order_by()
+        if getattr(user, "province_id", None):
+            # An officer may open a draft edition but see only their own row in it.
+            held = held.filter(visible_results_q(user))
+        # Anyone else sees every result of the editions listed here (drafts are listed only to those
+        # who may see them all), so the rule is already applied by Edition.visible_to above.
 
         def aggregate(rows, function):
             return Subquery(rows.values("edition").annotate(v=function("score")).values("v")[:1])
 
         editions = editions.annotate(held_total=aggregate(held, Sum), held_count=aggregate(held, Count))
         if region_id is not None:
-            in_region = held.filter(province__region_id=region_id)
+            # IN (units of the region), evaluated once, rather than a join to provinces per result.
+            in_region = held.filter(province__in=Province.objects.filter(region_id=region_id).values("pk"))
             editions = editions.annotate(
                 held_region_total=aggregate(in_region, Sum), held_region_count=aggregate(in_region, Count)
             )

@@ -190,3 +190,17 @@ def test_averages_and_gaps_are_computed_from_every_visible_unit_of_the_edition(c
     assert (gap.score, gap.leader_score, gap.gap_to_leader) == (Decimal("10.00"), Decimal("12.50"), Decimal("-2.50"))
     assert gap.leaders == ("Ninh Thuận", "Thái Bình")
     assert (gap.average.value, gap.average.units) == (Decimal("11.67"), 3)
+
+
+def test_an_officer_sees_a_draft_average_of_their_own_row_only(client, officer_factory):
+    """Another province's draft score must not leak through the average an officer is shown."""
+    from reports.models import Edition, Index, Result
+
+    edition = Edition.objects.create(index=Index.objects.get(code="PAR_INDEX"), year=2011, units_ranked=63)
+    own, other = Province.objects.get(slug="binh-dinh"), Province.objects.get(slug="ninh-thuan")
+    Result.objects.create(edition=edition, province=own, score=Decimal("70.00"))
+    Result.objects.create(edition=edition, province=other, score=Decimal("90.00"))
+    client.force_login(officer_factory(own))
+    row = next(r for r in client.get(url("binh-dinh")).context["trend_rows"] if r["year"] == 2011)
+    assert (row["national"]["value"], row["national"]["units"]) == (Decimal("70.00"), 1)
+    assert row["regional"]["value"] == Decimal("70.00")
