@@ -78,9 +78,11 @@ def current_version(dataset: str | None = None) -> tuple[str, float]:
 
 def visibility_class(user) -> str:
     """What a user may see, as a string: the same string means exactly the same figures."""
+    from .models import can_see_drafts  # this module holds an AppConfig: no model import at load time
+
     if user is None or not user.is_authenticated:
         return "public"
-    if user.has_perm("reports.view_draft_results"):
+    if can_see_drafts(user):
         return "ministry"
     if getattr(user, "province_id", None):
         return f"officer-{user.province_id}"

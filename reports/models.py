@@ -131,7 +131,7 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Đã công bố")
 
 
-def _can_see_drafts(user) -> bool:
+def can_see_drafts(user) -> bool:
     """Whether ``user`` holds ``reports.view_draft_results`` (directly, through a group, or as superuser).
 
     Asked on every page, so it is answered with one query and remembered on the user object for the
@@ -170,7 +170,7 @@ class EditionQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> EditionQuerySet:
         """Editions a user may open. Officers also open drafts, but see only their own rows in them."""
-        if _can_see_drafts(user):
+        if can_see_drafts(user):
             return self
         if user is not None and user.is_authenticated and getattr(user, "province_id", None):
             return self.filter(Q(status=Status.PUBLISHED) | Q(results__province_id=user.province_id)).distinct()
@@ -252,7 +252,7 @@ def visible_results_q(user, prefix: str = "") -> Q:
     (``"result__"`` for component scores): a filter on the row's own joins instead of an
     ``IN (subquery)``, which databases evaluate far faster inside correlated subqueries.
     """
-    if _can_see_drafts(user):
+    if can_see_drafts(user):
         return Q()
     published = Q(**{f"{prefix}edition__status": Status.PUBLISHED})
     if user is not None and user.is_authenticated and getattr(user, "province_id", None):

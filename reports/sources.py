@@ -47,6 +47,7 @@ from .models import (
     Result,
     SourceArticle,
     Status,
+    can_see_drafts,
     text_fingerprint,
 )
 
@@ -775,9 +776,7 @@ def reject(citation: Citation, user) -> Citation:
 
 def can_curate(user) -> bool:
     """Staff who may see drafts also see the reader's suggestions on the public pages."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_staff and user.has_perm("reports.view_draft_results")
-    )
+    return bool(user is not None and user.is_authenticated and user.is_staff and can_see_drafts(user))
 
 
 def visible_citations(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -788,7 +787,7 @@ def visible_citations(user, queryset: QuerySet | None = None) -> QuerySet:
     if can_curate(user):
         return queryset.exclude(state=Citation.State.REJECTED)
     queryset = queryset.filter(state=Citation.State.CONFIRMED)
-    if user is not None and user.has_perm("reports.view_draft_results"):
+    if can_see_drafts(user):
         return queryset
     published_edition = Edition.objects.filter(
         index_id=OuterRef("index_id"), year=OuterRef("year"), is_synthetic=False, status=Status.PUBLISHED
