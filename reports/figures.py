@@ -183,9 +183,7 @@ def regional_averages(
 
 def _computed(scores: Iterable[Decimal | None], units_total: int) -> Average:
     held = [s for s in scores if s is not None]
-    if not held:
-        return Average(None, "missing", 0, units_total)
-    return Average(_round(sum(held) / len(held)), "computed", len(held), units_total)
+    return average_from_totals(None, sum(held) if held else None, len(held), units_total)
 
 
 def percent_of_max(score: Decimal | None, max_points: Decimal | None) -> Decimal | None:

@@ -264,6 +264,14 @@ class LoadReport:
     written: int = 0
     skipped: list[str] = field(default_factory=list)
 
+    def write(self, obj, model, identity: dict, values: dict):
+        """Create the row, or save it only where ``values`` changed; counts the rows written."""
+        if obj is None:
+            self.written += 1
+            return model.objects.create(**identity, **values)
+        self.written += _save_if_changed(obj, values)
+        return obj
+
     def __str__(self) -> str:
         lines = [
             f"{self.editions} editions, {self.results} results, {self.citations} citations, "
@@ -430,13 +438,9 @@ def _load_results(facts, editions, report) -> dict[tuple[int, int], Result]:
             values[field_name] = value if value is not None else values[field_name]
             values["disputed"] |= disputed
             report.disputed += disputed
-        result = existing.get((edition.pk, province_id))
-        if result is None:
-            result = Result.objects.create(edition=edition, province_id=province_id, **values)
-            report.written += 1
-        else:
-            report.written += _save_if_changed(result, values)
-        results[(edition.pk, province_id)] = result
+        results[(edition.pk, province_id)] = report.write(
+            existing.get((edition.pk, province_id)), Result, {"edition": edition, "province_id": province_id}, values
+        )
     report.results = len(results)
     return results
 
@@ -455,14 +459,12 @@ def _load_averages(facts, editions, report) -> dict:
         if value is None:
             averages[(edition.pk, region_id)] = average
             continue
-        if average is None:
-            average = PublishedAverage.objects.create(
-                edition=edition, region_id=region_id, value=value, disputed=disputed
-            )
-            report.written += 1
-        else:
-            report.written += _save_if_changed(average, {"value": value, "disputed": disputed})
-        averages[(edition.pk, region_id)] = average
+        averages[(edition.pk, region_id)] = report.write(
+            average,
+            PublishedAverage,
+            {"edition": edition, "region_id": region_id},
+            {"value": value, "disputed": disputed},
+        )
     return averages
 
 
@@ -497,13 +499,12 @@ def _load_component_scores(facts, editions, results, components, report) -> dict
             values["score" if metric == Metric.COMPONENT_SCORE else "rank"] = (
                 int(value) if metric == Metric.COMPONENT_RANK and value is not None else value
             )
-        score = existing.get((result.pk, component_id))
-        if score is None:
-            score = ComponentScore.objects.create(result=result, component_id=component_id, **values)
-            report.written += 1
-        else:
-            report.written += _save_if_changed(score, values)
-        scores[(result.pk, component_id)] = score
+        scores[(result.pk, component_id)] = report.write(
+            existing.get((result.pk, component_id)),
+            ComponentScore,
+            {"result": result, "component_id": component_id},
+            values,
+        )
     return scores
 
 
@@ -552,27 +553,20 @@ def _load_citations(facts, editions, results, averages, scores, report) -> None:
             fact.value_number,
             fact.value_text,
         )
-        citation = existing.get(key)
-        if citation is None:
-            citation = Citation.objects.create(
-                article=fact.article,
-                index=fact.index,
-                year=fact.year,
-                province=fact.province,
-                region=fact.region,
-                is_national=fact.is_national,
-                metric=fact.metric,
-                component_name=fact.component_name,
-                period=fact.period,
-                value_number=fact.value_number,
-                value_text=fact.value_text,
-                **values,
-            )
-            existing[key] = citation
-            report.written += 1
-        else:
-            report.written += _save_if_changed(citation, values)
-        fact.citation = citation
+        identity = {
+            "article": fact.article,
+            "index": fact.index,
+            "year": fact.year,
+            "province": fact.province,
+            "region": fact.region,
+            "is_national": fact.is_national,
+            "metric": fact.metric,
+            "component_name": fact.component_name,
+            "period": fact.period,
+            "value_number": fact.value_number,
+            "value_text": fact.value_text,
+        }
+        fact.citation = existing[key] = report.write(existing.get(key), Citation, identity, values)
     report.citations = len({f.citation.pk for f in facts})
 
 
