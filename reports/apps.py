@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Chỉ số và kết quả")
+
+    def ready(self) -> None:
+        from .figures import connect_statistics_signals
+
+        connect_statistics_signals()

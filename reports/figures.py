@@ -15,8 +15,10 @@ Two rules an analyst relies on:
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -369,3 +371,144 @@ def biggest_movers(rows: Iterable[dict], n: int = 5) -> tuple[list[dict], list[d
     up = sorted((r for r in moved if r["score_delta"] > 0), key=lambda r: r["score_delta"], reverse=True)[:n]
     down = sorted((r for r in moved if r["score_delta"] < 0), key=lambda r: r["score_delta"])[:n]
     return up, down
+
+
+# --------------------------------------------------------------------------- stored edition statistics
+# The one derived summary that is stored (models.EditionStatistic): rebuilt from the results whenever
+# they change, so pages read a few rows per edition instead of aggregating every unit.
+
+_pending = threading.local()  # editions whose statistics wait for the end of a statistics_deferred block
+
+
+def _deferred() -> list[set[int]]:
+    if not hasattr(_pending, "stack"):
+        _pending.stack = []
+    return _pending.stack
+
+
+def quartiles(scores: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """Lower quartile, median and upper quartile of sorted ``scores`` (linear interpolation, as
+    spreadsheets' QUARTILE.INC and Plotly's box plots compute them), rounded to two places."""
+
+    def at(fraction: Decimal) -> Decimal:
+        position = (len(scores) - 1) * fraction
+        low = int(position)
+        high = min(low + 1, len(scores) - 1)
+        return _round(scores[low] + (scores[high] - scores[low]) * (position - low))
+
+    return at(Decimal("0.25")), at(Decimal("0.5")), at(Decimal("0.75"))
+
+
+def refresh_statistics(edition_ids: Iterable[int]) -> None:
+    """Rebuild the EditionStatistic rows of these editions from their results (three queries per call)."""
+    from django.db import transaction
+
+    from .models import ComponentScore, EditionStatistic
+
+    edition_ids = sorted(set(edition_ids))
+    if not edition_ids:
+        return
+    if _deferred():
+        _deferred()[-1].update(edition_ids)
+        return
+    groups: dict[tuple[int, int | None, int | None], list[Decimal]] = defaultdict(list)
+
+    def add(edition_id, region_id, component_id, score):
+        groups[(edition_id, None, component_id)]
+        if region_id is not None:
+            groups[(edition_id, region_id, component_id)]
+        if score is not None:
+            groups[(edition_id, None, component_id)].append(score)
+            if region_id is not None:
+                groups[(edition_id, region_id, component_id)].append(score)
+
+    totals = Result.objects.filter(edition_id__in=edition_ids).values_list("edition_id", "province__region_id", "score")
+    for edition_id, region_id, score in totals:
+        add(edition_id, region_id, None, score)
+    parts = ComponentScore.objects.filter(result__edition_id__in=edition_ids).values_list(
+        "result__edition_id", "result__province__region_id", "component_id", "score"
+    )
+    for edition_id, region_id, component_id, score in parts:
+        add(edition_id, region_id, component_id, score)
+    rows = []
+    for (edition_id, region_id, component_id), scores in groups.items():
+        scores.sort()
+        q1, median, q3 = quartiles(scores) if scores else (None, None, None)
+        rows.append(
+            EditionStatistic(
+                edition_id=edition_id,
+                region_id=region_id,
+                component_id=component_id,
+                units_held=len(scores),
+                total=sum(scores) if scores else None,
+                lowest=scores[0] if scores else None,
+                lower_quartile=q1,
+                median=median,
+                upper_quartile=q3,
+                highest=scores[-1] if scores else None,
+            )
+        )
+    with transaction.atomic():
+        EditionStatistic.objects.filter(edition_id__in=edition_ids).delete()
+        EditionStatistic.objects.bulk_create(rows)
+
+
+class statistics_deferred(ContextDecorator):
+    """Within this block, edition statistics are rebuilt once at the end rather than on every save.
+
+    For commands that write many results at once (loads, imports, restores, the synthetic panel).
+    """
+
+    def __enter__(self):
+        _deferred().append(set())
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        pending = _deferred().pop()
+        if exc_type is None:
+            refresh_statistics(pending)
+        return False
+
+
+def refresh_all_statistics() -> int:
+    """Rebuild the statistics of every edition (``manage.py bootstrap`` and after a restore)."""
+    ids = list(Edition.objects.values_list("pk", flat=True))
+    refresh_statistics(ids)
+    return len(ids)
+
+
+def _origin_model(origin):
+    """The model a delete started from (``post_delete``'s ``origin``: an instance or a queryset)."""
+    return getattr(origin, "model", None) or type(origin)
+
+
+def _result_changed(sender, instance, origin=None, **kwargs) -> None:
+    if origin is not None and _origin_model(origin) is Edition:
+        return  # the edition goes too, with its statistics
+    refresh_statistics([instance.edition_id])
+
+
+def _component_score_changed(sender, instance, origin=None, **kwargs) -> None:
+    if origin is not None and _origin_model(origin) is not sender:
+        return  # deleted with its result or edition: that delete refreshes (or removes) the statistics
+    edition_id = Result.objects.filter(pk=instance.result_id).values_list("edition_id", flat=True).first()
+    if edition_id is not None:
+        refresh_statistics([edition_id])
+
+
+def _province_changed(sender, instance, raw=False, **kwargs) -> None:
+    # a unit's region decides which regional statistics its results count in
+    refresh_statistics(Result.objects.filter(province_id=instance.pk).values_list("edition_id", flat=True))
+
+
+def connect_statistics_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from provinces.models import Province
+
+    from .models import ComponentScore
+
+    for model, handler in ((Result, _result_changed), (ComponentScore, _component_score_changed)):
+        post_save.connect(handler, sender=model, dispatch_uid=f"cchc-statistics-{model.__name__}-save")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"cchc-statistics-{model.__name__}-delete")
+    post_save.connect(_province_changed, sender=Province, dispatch_uid="cchc-statistics-province-save")

@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy
 from provinces.models import Era, Gazetteer, Province
 from provinces.text import fold, parse_number
 
-from .figures import ranks_from_scores
+from .figures import ranks_from_scores, statistics_deferred
 from .models import Component, ComponentScore, Edition, Framework, Index, Result, Status
 
 SUM_TOLERANCE = Decimal("0.05")
@@ -435,6 +435,7 @@ def _diff(outcome: RowOutcome, result: Result | None) -> None:
 
 
 @transaction.atomic
+@statistics_deferred()
 def apply(report: ImportReport, user=None) -> ImportReport:
     """Write a validated report: all rows or none. Each save records its history (who, before, after)."""
     if not report.ok:

@@ -26,6 +26,7 @@ from django.db import transaction
 from provinces.models import Era, Gazetteer, Province, Region
 from provinces.text import fold
 
+from .figures import statistics_deferred
 from .models import (
     Citation,
     Component,
@@ -378,6 +379,7 @@ def _settle(facts: list[Fact]):
 
 
 @transaction.atomic
+@statistics_deferred()
 def load_facts(paths=None) -> LoadReport:
     """Load label files (par_facts.csv format) as editions, results, averages, component scores and citations."""
     paths = FACT_FILES if paths is None else paths

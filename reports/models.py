@@ -1,7 +1,8 @@
 """Indices, their frameworks and components, yearly editions, results and their sources.
 
 Figures that can be derived (deltas, averages, percent of a component's maximum, ranks
-from scores) are not stored here; ``reports.figures`` computes them. What is stored is what
+from scores) are not stored here; ``reports.figures`` computes them. The one exception is
+:class:`EditionStatistic`, a derived summary rebuilt from the results on every change. What is stored is what
 a source states, each figure traceable to a :class:`Citation`.
 """
 
@@ -358,6 +359,10 @@ class ComponentScore(models.Model):
             ),
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="component_rank_positive"),
         ]
+        indexes = [
+            # the leaders of a component: the scores equal to its highest, found without a scan
+            models.Index(fields=["component", "score"], name="component_score_leaders"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.component} — {self.score}"
@@ -404,6 +409,39 @@ class PublishedAverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} — {self.region or _('cả nước')}: {self.value}"
+
+
+class EditionStatistic(models.Model):
+    """How an edition's scores are spread, derived from its results: never edited, never cited.
+
+    One row per edition for the total score (``component`` empty) and per component, for the whole
+    country (``region`` empty) and per region of the units. Pages read averages, leaders' scores and
+    the yearly distribution from these few rows instead of aggregating every result of an edition,
+    so they cost the same however many units an edition ranks. ``reports.figures.refresh_statistics``
+    rebuilds an edition's rows whenever one of its results, component scores or units changes.
+
+    They cover every result of the edition, drafts included: a page uses them only for someone who
+    may see the whole edition (see ``reports.pages.visible_editions``).
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="statistics")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True)
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, null=True, blank=True)
+    units_held = models.PositiveIntegerField(_("số đơn vị có điểm"))
+    total = models.DecimalField(_("tổng điểm"), max_digits=12, decimal_places=2, null=True)
+    lowest = models.DecimalField(_("thấp nhất"), null=True, **SCORE_DIGITS)
+    lower_quartile = models.DecimalField(_("tứ phân vị dưới"), null=True, **SCORE_DIGITS)
+    median = models.DecimalField(_("trung vị"), null=True, **SCORE_DIGITS)
+    upper_quartile = models.DecimalField(_("tứ phân vị trên"), null=True, **SCORE_DIGITS)
+    highest = models.DecimalField(_("cao nhất"), null=True, **SCORE_DIGITS)
+
+    class Meta:
+        verbose_name = _("thống kê kỳ công bố")
+        verbose_name_plural = _("thống kê kỳ công bố")
+        indexes = [models.Index(fields=["edition", "component", "region"], name="statistic_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}/{self.region_id or '-'}/{self.component_id or '-'}: {self.units_held}"
 
 
 class DossierStat(models.Model):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -32,12 +32,14 @@ from .models import (
     Citation,
     ComponentScore,
     Edition,
+    EditionStatistic,
     Framework,
     Index,
     PublishedAverage,
     Result,
     SourceArticle,
     Status,
+    can_see_drafts,
     visible_results_q,
 )
 
@@ -99,7 +101,7 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
     query of their own. ``with_totals`` adds the sum and count of the scores the user may see
     (``held_total``/``held_count``, and ``held_region_total``/``held_region_count`` for
-    ``region_id``), so a computed average costs no query and no row per unit.
+    ``region_id``) from the stored edition statistics: one more query, a few rows per edition.
     """
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
@@ -112,25 +114,51 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
         editions = editions.annotate(
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
+    editions = list(editions.order_by("index__order", "index__code", "-year"))
     if with_totals:
-        held = Result.objects.filter(edition=OuterRef("pk"), score__isnull=False).order_by()
-        if getattr(user, "province_id", None):
-            # An officer may open a draft edition but see only their own row in it.
-            held = held.filter(visible_results_q(user))
-        # Anyone else sees every result of the editions listed here (drafts are listed only to those
-        # who may see them all), so the rule is already applied by Edition.visible_to above.
+        _attach_totals(editions, user, region_id)
+    return editions
 
-        def aggregate(rows, function):
-            return Subquery(rows.values("edition").annotate(v=function("score")).values("v")[:1])
 
-        editions = editions.annotate(held_total=aggregate(held, Sum), held_count=aggregate(held, Count))
+def sees_whole(edition: Edition, user) -> bool:
+    """Whether ``user`` sees every result of ``edition``: an officer sees only their own row of a draft."""
+    return edition.status == Status.PUBLISHED or can_see_drafts(user)
+
+
+def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None:
+    totals: dict[tuple[int, int | None], tuple] = {}
+    parts: dict[int, dict[str, tuple]] = defaultdict(dict)
+    whole = [e.pk for e in editions if sees_whole(e, user)]
+    if whole:
+        stored = (
+            EditionStatistic.objects.filter(edition_id__in=whole)
+            .filter(Q(component__isnull=True, region__isnull=True) | Q(region__isnull=True, units_held__gt=0))
+            .values_list("edition_id", "region_id", "component__key", "total", "units_held", "highest")
+        )
         if region_id is not None:
-            # IN (units of the region), evaluated once, rather than a join to provinces per result.
-            in_region = held.filter(province__in=Province.objects.filter(region_id=region_id).values("pk"))
-            editions = editions.annotate(
-                held_region_total=aggregate(in_region, Sum), held_region_count=aggregate(in_region, Count)
-            )
-    return list(editions.order_by("index__order", "index__code", "-year"))
+            stored = stored | EditionStatistic.objects.filter(
+                edition_id__in=whole, component__isnull=True, region_id=region_id
+            ).values_list("edition_id", "region_id", "component__key", "total", "units_held", "highest")
+        for edition_id, region, key, total, held, best in stored:
+            if key is None:
+                totals[(edition_id, region)] = (total, held)
+            else:
+                parts[edition_id][key] = (total, held, best)
+    partial = [e.pk for e in editions if not sees_whole(e, user)]
+    if partial:
+        # The officer's own row is all they see of a draft: their "average" is that one score.
+        own = Result.objects.filter(
+            edition_id__in=partial, province_id=user.province_id, score__isnull=False
+        ).values_list("edition_id", "province__region_id", "score")
+        for edition_id, own_region, score in own:
+            totals[(edition_id, None)] = (score, 1)
+            if own_region == region_id:
+                totals[(edition_id, region_id)] = (score, 1)
+    for edition in editions:
+        edition.held_total, edition.held_count = totals.get((edition.pk, None), (None, 0))
+        if region_id is not None:
+            edition.held_region_total, edition.held_region_count = totals.get((edition.pk, region_id), (None, 0))
+        edition.component_totals = parts.get(edition.pk, {})
 
 
 def published_averages(editions, region_id: int | None = None, regions=()) -> list[PublishedAverage]:
@@ -799,12 +827,37 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
     }
 
 
+@functools.lru_cache(maxsize=1)
+def shape_codes() -> frozenset[str]:
+    """The GSO codes the map has a shape for (``properties.code`` of the 63 pre-2025 provinces), read once."""
+    import json
+    from pathlib import Path
+
+    path = Path(settings.BASE_DIR) / "provinces" / "data" / "vn_provinces_63.geojson"
+    features = json.loads(path.read_bytes())["features"]
+    return frozenset(str(f["properties"]["code"]) for f in features if (f.get("properties") or {}).get("code"))
+
+
+def drawable_q(edition: Edition) -> Q:
+    """The results of ``edition`` the map can draw: a 63-era unit with a shape, a 34-era unit whose predecessors have.
+
+    A filter on ``Result``: the page reads only these rows, so it stays the same size however many
+    (synthetic, shapeless) units an edition ranks.
+    """
+    if edition.era == Era.UNITS_34:
+        formed_from = Province.objects.in_dataset().filter(
+            era=Era.UNITS_63, code__in=shape_codes(), successor__isnull=False
+        )
+        return Q(province__era=Era.UNITS_34, province__in=formed_from.values("successor_id"))
+    return Q(province__era=Era.UNITS_63, province__code__in=shape_codes())
+
+
 def predecessor_codes() -> dict[str, list[str]]:
-    """Slug of each 34-era unit → the GSO codes of the 63-era units it was formed from (one query)."""
+    """Slug of each 34-era unit → the GSO codes of the 63-era units it was formed from that have a shape (one query)."""
     out: dict[str, list[str]] = defaultdict(list)
     old_units = (
         Province.objects.in_dataset()
-        .filter(era=Era.UNITS_63, successor__isnull=False)
+        .filter(era=Era.UNITS_63, successor__isnull=False, code__in=shape_codes())
         .values_list("code", "successor__slug")
     )
     for code, successor in old_units:
@@ -813,7 +866,12 @@ def predecessor_codes() -> dict[str, list[str]]:
 
 
 def map_page(params: QueryDict, user) -> dict[str, Any]:
-    """Choropleth of one edition. Queries: editions, results, 63-era units (codes and successors)."""
+    """Choropleth of one edition: the units the map can draw, and how many it cannot.
+
+    Queries: editions, the edition's counts (coverage of the whole edition), the drawable results,
+    and for a 34-era edition the predecessors' codes. Rows are bounded by the shapes (63), not by
+    the units an edition ranks.
+    """
     editions = visible_editions(user)
     index_code = pick_index(editions, params.get("index"))
     of_index = [e for e in editions if e.index.code == index_code]
@@ -828,9 +886,32 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
     edition = next((e for e in of_index if e.year == year_int), None)
     if edition is None:
         raise Http404(_("Không có kỳ công bố năm %(year)s.") % {"year": year})
-    results = figures.edition_results(edition, user)
-    ranks = figures.effective_ranks(edition, results, edition.index.higher_is_better)
-    rows = [result_row(r, figures.NO_CHANGE, ranks[r.pk]) for r in results]
+    visible = Result.objects.visible_to(user).filter(edition=edition).order_by()
+    drawable = drawable_q(edition)
+    counts = visible.aggregate(
+        with_score=Count("pk", filter=Q(score__isnull=False)),
+        with_rank=Count("pk", filter=Q(rank__isnull=False)),
+        with_any=Count("pk"),
+        drawn=Count("pk", filter=drawable),
+    )
+    coverage = figures.Coverage(counts["with_score"], counts["with_rank"], counts["with_any"], edition.units_ranked)
+    drawn = visible.filter(drawable).select_related("province__region")
+    # figures.effective_ranks on the whole edition, without loading it: a rank computed from scores
+    # (only when some are unpublished and every unit has a score) is 1 + the units scoring better.
+    compute_ranks = counts["with_rank"] < counts["with_any"] and coverage.is_complete
+    if compute_ranks:
+        better = "score__gt" if edition.index.higher_is_better else "score__lt"
+        ahead = visible.filter(**{better: OuterRef("score")}).values("edition").annotate(n=Count("pk")).values("n")
+        drawn = drawn.annotate(units_ahead=Subquery(ahead[:1]))
+    results = list(drawn.order_by("rank", "-score", "province__name"))
+    rows = []
+    for r in results:
+        r.edition = edition
+        rank = r.rank
+        if rank is None and compute_ranks and r.score is not None:
+            rank = (r.units_ahead or 0) + 1
+        rows.append(result_row(r, figures.NO_CHANGE, rank))
+    undrawn = counts["with_any"] - counts["drawn"]
     return {
         "indices": index_choices(editions),
         "index_code": index_code,
@@ -839,7 +920,9 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
         "index": edition.index,
         "by": by,
         "rows": sort_rows(rows, "rank"),
-        "coverage": figures.coverage(edition, results),
+        "coverage": coverage,
+        "undrawn": undrawn,
+        "undrawn_url": reverse("reports:rankings") + "?" + urlencode({"index": index_code, "year": edition.year}),
         "chart": choropleth(edition, rows, by, predecessor_codes() if edition.era == Era.UNITS_34 else None),
     }
 
@@ -884,20 +967,11 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     )
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
     visible_scores = visible_results_q(user, "result__")
-    # Per component of the unit's latest edition: sum, count and best of the scores held (GROUP BY),
-    # so averages and leaders cost the same however many units the edition ranks.
-    latest_stats: dict[str, tuple] = {}
-    if latest_own:
-        latest_stats = {
-            key: (total, count, best)
-            for key, total, count, best in ComponentScore.objects.filter(
-                visible_scores, result__edition_id=latest_own.edition_id, score__isnull=False
-            )
-            .order_by()
-            .values("component__key")
-            .annotate(total=Sum("score"), count=Count("score"), best=Max("score"))
-            .values_list("component__key", "total", "count", "best")
-        }
+    # Per component of the unit's latest edition: sum, count and best of the scores held, from the
+    # stored statistics, so averages and leaders cost the same however many units the edition ranks.
+    latest_whole = latest_own is not None and sees_whole(latest_own.edition, user)
+    latest_edition = next((e for e in of_index if latest_own and e.pk == latest_own.edition_id), None)
+    latest_stats: dict[str, tuple] = latest_edition.component_totals if latest_whole and latest_edition else {}
     fields = (
         "result_id",
         "result__edition_id",
@@ -923,6 +997,13 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         component_rows = list(scores.values_list(*fields).union(leader_scores.values_list(*fields)))
     else:
         component_rows = list(scores.values_list(*fields))
+    if latest_own is not None and not latest_whole:
+        # An officer's draft: their own scores are all they see, so they are the "best" and the "average".
+        latest_stats = {
+            key: (score, 1, score)
+            for rid, _e, key, *_rest, score, _rank in component_rows
+            if rid == latest_own.pk and score is not None
+        }
     region_units = {Era.UNITS_63: province.region_units_63 or 0, Era.UNITS_34: province.region_units_34 or 0}
     trend = {}
     for edition in of_index:
@@ -1211,18 +1292,129 @@ def component_chart(component_series: list[dict], breaks: list[dict]) -> dict:
 # --------------------------------------------------------------------------- compare
 
 
+# At most this many units are offered when a typed name matches several (the page stays bounded).
+MAX_SUGGESTIONS = 8
+
+
+def unit_label(name: str, era: int, is_synthetic: bool = False) -> str:
+    """How the compare picker names a unit: a real 63-era unit says "(trước 2025)", as ``Province.__str__``."""
+    if era == Era.UNITS_63 and not is_synthetic:
+        return f"{name} ({_('trước 2025')})"
+    return name
+
+
+def unit_choices() -> list[dict]:
+    """Every unit of this site's dataset as the compare picker suggests it (slug, label): one query.
+
+    Served as JSON by its own cached URL, so the compare page does not grow with the units.
+    """
+    units = Province.objects.in_dataset().order_by().values_list("slug", "name", "era", "is_synthetic")
+    ordered = sorted(units, key=lambda u: (u[2], fold(u[1]), u[0]))  # the current (34) units first
+    return [{"slug": slug, "label": unit_label(name, era, synthetic)} for slug, name, era, synthetic in ordered]
+
+
+def resolve_unit(text: str) -> tuple[dict | None, list[dict]]:
+    """The unit a typed name means, diacritic-insensitive ("Bac Lieu" → Bạc Liêu): one query.
+
+    Returns ``(unit, [])`` when one unit answers, else ``(None, candidates)``: several units
+    (ambiguous, at most ``MAX_SUGGESTIONS`` + 1) or none (unknown). A name, English name, code or
+    alias matching exactly wins over a name containing the text; "(trước 2025)" picks the 63-era unit,
+    and without it a name both eras share means the current unit (as the picker labels them).
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    folded = fold(text)
+    era = None
+    for suffix in (fold(f"({_('trước 2025')})"), "(truoc 2025)"):
+        if folded.endswith(suffix):
+            era, folded = Era.UNITS_63, folded.removesuffix(suffix).strip()
+            break
+    if not folded:
+        return None, []
+    sep = " | "
+    exact = (
+        Q(search_text=folded)
+        | Q(search_text__startswith=folded + sep)
+        | Q(search_text__endswith=sep + folded)
+        | Q(search_text__contains=sep + folded + sep)
+        | Q(slug=text.strip().lower())
+    )
+    found = Province.objects.in_dataset().filter(Q(search_text__contains=folded) | Q(slug=text.strip().lower()))
+    if era:
+        found = found.filter(era=era)
+    match = Case(
+        When(exact, then=Value(2)),
+        When(search_text__startswith=folded, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        found.annotate(match=match)
+        .order_by("-match", "era", "name")
+        .values("slug", "name", "era", "is_synthetic", "match")[: MAX_SUGGESTIONS + 1]
+    )
+    for row in rows:
+        row["label"] = unit_label(row["name"], row["era"], row["is_synthetic"])
+    exact_rows = [r for r in rows if r["match"] == 2]
+    if exact_rows:
+        if len(exact_rows) > 1 and era is None:
+            # "Hà Nội" is the current Hà Nội; the pre-2025 one is "Hà Nội (trước 2025)".
+            unsuffixed = [r for r in exact_rows if r["label"] == r["name"]]
+            if len(unsuffixed) == 1:
+                return unsuffixed[0], []
+        return (exact_rows[0], []) if len(exact_rows) == 1 else (None, exact_rows)
+    return (rows[0], []) if len(rows) == 1 else (None, rows)
+
+
+def compare_url(slugs: list[str], index_code: str = "", year: str = "") -> str:
+    """The compare page of ``slugs`` (same parameters as its form)."""
+    query = [("p", s) for s in slugs] + [(k, v) for k, v in (("index", index_code), ("year", year)) if v]
+    return reverse("reports:compare") + ("?" + urlencode(query) if query else "")
+
+
 def compare_page(params: QueryDict, user) -> dict[str, Any]:
-    """Up to six units side by side. Queries: units, editions, results (+ component scores)."""
-    slugs = [s for s in dict.fromkeys(params.getlist("p")) if s][:MAX_COMPARE]
-    too_many = len(dict.fromkeys(params.getlist("p"))) > MAX_COMPARE
+    """Up to six units side by side. Queries: editions, the selected units, results (+ component scores).
+
+    The picker lists only the selected units; others are added by name (``them=``, resolved here
+    in one more query, then a redirect to the page with ``p=`` the unit's slug) or picked from
+    suggestions a script loads from ``unit_choices`` (its own cached URL). Returns ``{"redirect": url}``
+    when a typed name was resolved.
+    """
+    requested = [s for s in dict.fromkeys(params.getlist("p")) if s]
+    slugs = requested[:MAX_COMPARE]
+    too_many = len(requested) > MAX_COMPARE
+    typed = (params.get("them") or "").strip()[:100]
+    pick_error, candidates = "", []
+    if typed:
+        if len(slugs) >= MAX_COMPARE:
+            pick_error = _("Đã chọn đủ %(n)s đơn vị: bỏ bớt một đơn vị trước khi thêm “%(name)s”.") % {
+                "n": MAX_COMPARE,
+                "name": typed,
+            }
+        else:
+            unit, candidates = resolve_unit(typed)
+            if unit is not None:
+                query = params.copy()
+                query.pop("them", None)
+                query.setlist("p", list(dict.fromkeys([*requested, unit["slug"]])))
+                return {"redirect": reverse("reports:compare") + "?" + query.urlencode()}
+            if not candidates:
+                pick_error = _("Không tìm thấy tỉnh, thành phố nào tên “%(name)s”.") % {"name": typed}
+            else:
+                pick_error = _("Có nhiều đơn vị khớp với “%(name)s”; chọn một:") % {"name": typed}
     editions = visible_editions(user)
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
-    all_units = list(Province.objects.in_dataset().order_by("-era", "name").values("slug", "name", "era"))
-    known = {u["slug"]: u for u in all_units}
+    year_param = params.get("year") or ""
+    chosen = Province.objects.in_dataset().filter(slug__in=slugs).values("slug", "name", "era", "is_synthetic")
+    known = {u["slug"]: u for u in chosen} if slugs else {}
     unknown = [s for s in slugs if s not in known]
     if unknown:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": unknown[0]})
+    suggestions = [
+        {"label": c["label"], "url": compare_url([*slugs, c["slug"]], index_code, year_param)}
+        for c in candidates[:MAX_SUGGESTIONS]
+    ]
     results = list(
         Result.objects.visible_to(user)
         .filter(edition__in=[e.pk for e in of_index], province__slug__in=slugs)
@@ -1233,7 +1425,17 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
     units = []
     for slug in slugs:
         own = {r.edition.year: r for r in results if r.province.slug == slug}
-        units.append({"slug": slug, "name": known[slug]["name"], "era": known[slug]["era"], "by_year": own})
+        unit = known[slug]
+        units.append(
+            {
+                "slug": slug,
+                "name": unit["name"],
+                "label": unit_label(unit["name"], unit["era"], unit["is_synthetic"]),
+                "era": unit["era"],
+                "by_year": own,
+                "remove_url": compare_url([s for s in slugs if s != slug], index_code, year_param),
+            }
+        )
     table = [
         {
             "year": y,
@@ -1245,7 +1447,6 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
         for y in years
         if any(y in u["by_year"] for u in units)
     ]
-    year_param = params.get("year")
     held_years = [row["year"] for row in table]
     try:
         component_year = int(year_param) if year_param else None
@@ -1293,8 +1494,10 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
         "index_code": index_code,
         "index": of_index[0].index if of_index else None,
         "units": units,
-        "all_units": all_units,
         "selected": slugs,
+        "typed": typed if pick_error else "",
+        "pick_error": pick_error,
+        "suggestions": suggestions,
         "too_many": too_many,
         "max_compare": MAX_COMPARE,
         "table": table,

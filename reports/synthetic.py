@@ -41,6 +41,7 @@ from django.db import transaction
 from provinces.models import MERGER_DATE, Era, Province
 from provinces.text import fold
 
+from .figures import refresh_statistics
 from .models import Component, ComponentScore, Edition, Framework, Index, Result, Status
 
 FIRST_YEAR = 2012
@@ -195,6 +196,8 @@ def generate(scale: int = 1, seed: int = DEFAULT_SEED) -> Summary:
                 r, c = _edition_rows(edition, index, era_units, components, caps, ability, seed, summed)
                 summary.results += r
                 summary.component_scores += c
+        # bulk_create sends no signals: the statistics of the new editions are built here
+        refresh_statistics(Edition.objects.filter(is_synthetic=True).values_list("pk", flat=True))
     _bump()
     return summary
 
@@ -268,7 +271,7 @@ def remove(bump: bool = True) -> Summary:
         edition_ids = list(editions.values_list("pk", flat=True))
         unit_ids = list(synthetic_units.values_list("pk", flat=True))
         # Anything a curator may have attached to synthetic rows in the admin goes with them.
-        from .models import Citation, DossierStat, PublishedAverage
+        from .models import Citation, DossierStat, EditionStatistic, PublishedAverage
 
         Citation.objects.filter(result_id__in=result_ids).update(result=None, component_score=None)
         Citation.objects.filter(province_id__in=unit_ids).delete()
@@ -277,6 +280,7 @@ def remove(bump: bool = True) -> Summary:
         for chunk in _chunks(result_ids, 5000):
             summary.component_scores += _raw_delete(ComponentScore.objects.filter(result_id__in=chunk))
             summary.results += _raw_delete(Result.objects.filter(pk__in=chunk))
+        _raw_delete(EditionStatistic.objects.filter(edition_id__in=edition_ids))
         summary.editions = _raw_delete(Edition.objects.filter(pk__in=edition_ids))
         # 63-era units first: they point at their 34-era successors (PROTECT).
         Province.objects.filter(pk__in=unit_ids).update(successor=None)

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from provinces.reference import load_reference
+from reports.figures import refresh_all_statistics
 from reports.loading import load_facts, load_indices
 
 
@@ -25,4 +26,6 @@ class Command(BaseCommand):
         )
         report = load_facts()
         self.stdout.write(f"Figures: {report}")
+        # derived rows: rebuilt in full, so a database migrated from an older version gets them too
+        self.stdout.write(f"Statistics: {refresh_all_statistics()} editions")
         self.stdout.write(self.style.SUCCESS("Bootstrap complete."))

@@ -21,6 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from reports.figures import statistics_deferred
+
 from .export_data import HISTORY_MODELS, MODELS, USER_MODELS, file_name
 
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
             if apps.get_model(label)._default_manager.exists():
                 raise CommandError(f"the database is not empty ({label}); restore needs an empty database")
         user_ids = {}  # exported user id -> id here, for accounts that already existed
-        with transaction.atomic():
+        with transaction.atomic(), statistics_deferred():
             for label in labels:
                 model = apps.get_model(label)
                 objects = self.read(directory, label)

@@ -1,0 +1,176 @@
+"""Stored edition statistics: always what the results say, after every way results are written.
+
+Pages read averages, leaders' scores and the yearly distribution from ``EditionStatistic`` rows
+instead of aggregating every unit; a stale row would show a wrong average. So each write path is
+checked against a fresh aggregate of the results themselves.
+"""
+
+from __future__ import annotations
+
+import statistics as pystats
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Max, Min, Sum
+
+from provinces.models import Province, Region
+from reports import imports, synthetic
+from reports.figures import quartiles, refresh_statistics, statistics_deferred
+from reports.models import ComponentScore, Edition, EditionStatistic, Index, Result
+
+pytestmark = pytest.mark.django_db
+FULL_CSV = Path(__file__).parent / "data" / "imports" / "synthetic_par_2023_full_63_components.csv"
+
+
+def aggregate(*group: str) -> dict:
+    """Count, sum, lowest and highest score of the results, grouped by edition and ``group``."""
+    rows = (
+        Result.objects.values("edition_id", *group)
+        .order_by()
+        .annotate(n=Count("score"), total=Sum("score"), low=Min("score"), high=Max("score"))
+    )
+    return {
+        (row["edition_id"], *(row[g] for g in group)): (row["n"], row["total"], row["low"], row["high"]) for row in rows
+    }
+
+
+def assert_statistics_match_results() -> None:
+    """Every edition's stored national and regional totals equal an aggregate of its results now."""
+    national = aggregate()
+    regional = aggregate("province__region_id")
+    stored = {
+        (s.edition_id, s.region_id): (s.units_held, s.total, s.lowest, s.highest)
+        for s in EditionStatistic.objects.filter(component__isnull=True)
+    }
+    for (edition_id,), figures in national.items():
+        assert stored.get((edition_id, None)) == figures, edition_id
+    for (edition_id, region_id), figures in regional.items():
+        if region_id is not None:
+            assert stored.get((edition_id, region_id)) == figures, (edition_id, region_id)
+    assert {e for e, _r in stored} <= set(Edition.objects.values_list("pk", flat=True))
+    parts = {
+        (row["result__edition_id"], row["component_id"]): (row["n"], row["total"], row["high"])
+        for row in ComponentScore.objects.values("result__edition_id", "component_id")
+        .order_by()
+        .annotate(n=Count("score"), total=Sum("score"), high=Max("score"))
+    }
+    stored_parts = {
+        (s.edition_id, s.component_id): (s.units_held, s.total, s.highest)
+        for s in EditionStatistic.objects.filter(component__isnull=False, region__isnull=True)
+    }
+    assert stored_parts == parts
+
+
+def national(edition: Edition) -> EditionStatistic:
+    return EditionStatistic.objects.get(edition=edition, region__isnull=True, component__isnull=True)
+
+
+def test_the_loaded_real_figures_have_matching_statistics(real_data):
+    assert EditionStatistic.objects.exists()
+    assert_statistics_match_results()
+
+
+def test_a_curator_correcting_a_score_updates_the_average_at_once(real_data):
+    result = Result.objects.filter(score__isnull=False, edition__is_synthetic=False).first()
+    before = national(result.edition)
+    result.score += Decimal("1.50")
+    result.save()
+    after = national(result.edition)
+    assert after.total == before.total + Decimal("1.50")
+    assert after.units_held == before.units_held
+    assert_statistics_match_results()
+
+
+def test_adding_and_deleting_a_result_changes_the_count_of_units_held(real_data):
+    edition = Edition.objects.filter(is_synthetic=False, year=2015).first()
+    held = national(edition).units_held
+    unit = Province.objects.filter(era=63).exclude(results__edition=edition).first()
+    added = Result.objects.create(edition=edition, province=unit, score=Decimal("70.00"))
+    assert national(edition).units_held == held + 1
+    added.delete()
+    assert national(edition).units_held == held
+    assert_statistics_match_results()
+
+
+def test_moving_a_unit_to_another_region_moves_its_scores_between_regional_statistics(real_data):
+    result = Result.objects.filter(score__isnull=False, province__region__isnull=False).select_related("province")[0]
+    unit = result.province
+    old_region = unit.region
+    new_region = Region.objects.exclude(pk=old_region.pk).first()
+    unit.region = new_region
+    unit.save()
+    assert_statistics_match_results()
+    moved = EditionStatistic.objects.get(edition=result.edition, region=new_region, component__isnull=True)
+    assert moved.units_held >= 1
+
+
+def test_deleting_an_edition_takes_its_statistics_with_it(real_data):
+    edition = Edition.objects.filter(is_synthetic=False).first()
+    edition.delete()
+    assert not EditionStatistic.objects.filter(edition_id=edition.pk).exists()
+    assert_statistics_match_results()
+
+
+def test_an_import_and_a_synthetic_panel_leave_matching_statistics(real_data, settings):
+    call_command("import_results", str(FULL_CSV), index="PAR_INDEX", year=2023, synthetic=True)
+    assert_statistics_match_results()
+    imported = Edition.objects.get(index__code="PAR_INDEX", year=2023, is_synthetic=True)
+    assert national(imported).units_held == 63
+    synthetic.generate(scale=1)
+    assert_statistics_match_results()
+    synthetic.remove()
+    assert not EditionStatistic.objects.filter(edition__is_synthetic=True).exists()
+    assert_statistics_match_results()
+
+
+def test_a_component_score_changed_alone_updates_its_component_statistics(real_data):
+    call_command("import_results", str(FULL_CSV), index="PAR_INDEX", year=2023, synthetic=True)
+    part = ComponentScore.objects.filter(result__edition__is_synthetic=True, score__gt=1).first()
+    part.score -= Decimal("1.00")
+    part.save()
+    assert_statistics_match_results()
+    part.delete()
+    assert_statistics_match_results()
+
+
+def test_writes_inside_a_deferred_block_are_summarised_once_at_its_end(real_data):
+    edition = Edition.objects.filter(is_synthetic=False, year=2015).first()
+    units = list(Province.objects.filter(era=63).exclude(results__edition=edition)[:3])
+    with statistics_deferred():
+        for unit in units:
+            Result.objects.create(edition=edition, province=unit, score=Decimal("60.00"))
+        stale = national(edition).units_held
+    assert national(edition).units_held == stale + 3
+    assert_statistics_match_results()
+
+
+def test_a_failed_import_leaves_the_statistics_as_they_were(real_data):
+    par = Index.objects.get(code="PAR_INDEX")
+    before = list(EditionStatistic.objects.order_by("pk").values())
+    report = imports.validate("Tỉnh;Điểm\nAtlantis;81,20\n".encode(), "x.csv", index=par, year=2011)
+    assert not report.ok
+    with pytest.raises(ValueError):
+        imports.apply(report)
+    assert list(EditionStatistic.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.parametrize("scores", [[1], [1, 2], [3, 1, 2], [10, 20, 30, 40], [5, 7, 7, 8, 13, 21, 34]])
+def test_quartiles_are_the_inclusive_linear_ones_spreadsheets_use(scores):
+    values = sorted(Decimal(s) for s in scores)
+    if len(values) == 1:
+        expected = [values[0]] * 3
+    else:
+        cuts = pystats.quantiles(map(float, values), n=4, method="inclusive")
+        expected = [Decimal(str(round(q, 2))) for q in cuts]
+    assert [q.normalize() for q in quartiles(values)] == [e.normalize() for e in expected]
+
+
+def test_refreshing_is_idempotent(real_data):
+    edition_ids = list(Edition.objects.values_list("pk", flat=True))
+    fields = ("edition_id", "region_id", "component_id", "units_held", "total", "median")
+    before = sorted(map(str, EditionStatistic.objects.values_list(*fields)))
+    refresh_statistics(edition_ids)
+    after = sorted(map(str, EditionStatistic.objects.values_list(*fields)))
+    assert before == after
