@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
+from provinces.text import fold
+
 from .models import Edition, PublishedAverage, Result
 
 TWO_PLACES = Decimal("0.01")
@@ -305,6 +307,7 @@ class ComponentGap:
     leader_score: Decimal | None
     leaders: tuple[str, ...]
     average: Average
+    other_leaders: int = 0  # leaders holding the same best score, not named
 
     @property
     def gap_to_leader(self) -> Decimal | None:
@@ -319,38 +322,43 @@ class ComponentGap:
         return _round(self.score - self.average.value)
 
 
+@dataclass(frozen=True)
+class ComponentSummary:
+    """What the stored statistics say of one component in one edition (see ``EditionStatistic``)."""
+
+    total: Decimal | None
+    units_held: int
+    highest: Decimal | None
+    leaders: tuple[str, ...]
+    leaders_count: int
+
+
 def component_gaps(
     edition: Edition,
     components: Iterable[tuple[str, str, Decimal | None]],
     own_scores: dict[str, Decimal | None],
-    leaders: Iterable[tuple[str, str, Decimal]],
-    totals: dict[str, tuple[Decimal | None, int]],
+    summaries: dict[str, ComponentSummary],
 ) -> list[ComponentGap]:
     """Gap of a unit to the best score and to the computed average of each component in ``edition``.
 
-    ``components``: (key, name, max points) in display order; ``leaders``: (key, province name,
-    score) rows holding each component's best score *held*, which is the edition's leader only
-    when coverage is complete; ``totals``: key → (sum, count) of the scores held, so the average
-    says how many units it covers. Aggregates come from the database, so the cost does not grow
-    with the number of units.
+    ``components``: (key, name, max points) in display order; ``summaries``: key → the sum, count
+    and best of the scores *held* with who holds it, which is the edition's leader only when
+    coverage is complete; the average says how many units it covers. They are stored per edition,
+    so the cost does not grow with the number of units.
     """
-    best: dict[str, Decimal] = {}
-    names: dict[str, list[str]] = defaultdict(list)
-    for key, province_name, score in leaders:
-        best[key] = score
-        names[key].append(province_name)
     gaps = []
     for key, name, max_points in components:
-        total, count = totals.get(key, (None, 0))
+        summary = summaries.get(key) or ComponentSummary(None, 0, None, (), 0)
         gaps.append(
             ComponentGap(
                 key=key,
                 name=name,
                 max_points=max_points,
                 score=own_scores.get(key),
-                leader_score=best.get(key),
-                leaders=tuple(sorted(names.get(key, ()))),
-                average=average_from_totals(None, total, count, edition.units_ranked),
+                leader_score=summary.highest,
+                leaders=summary.leaders,
+                average=average_from_totals(None, summary.total, summary.units_held, edition.units_ranked),
+                other_leaders=summary.leaders_count - len(summary.leaders),
             )
         )
     return gaps
@@ -399,6 +407,9 @@ def quartiles(scores: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     return at(Decimal("0.25")), at(Decimal("0.5")), at(Decimal("0.75"))
 
 
+LEADERS_NAMED = 3  # leaders named on a page; the others are counted
+
+
 def refresh_statistics(edition_ids: Iterable[int]) -> None:
     """Rebuild the EditionStatistic rows of these editions from their results (three queries per call)."""
     from django.db import transaction
@@ -411,29 +422,30 @@ def refresh_statistics(edition_ids: Iterable[int]) -> None:
     if _deferred():
         _deferred()[-1].update(edition_ids)
         return
-    groups: dict[tuple[int, int | None, int | None], list[Decimal]] = defaultdict(list)
+    groups: dict[tuple[int, int | None, int | None], list[tuple[Decimal, str]]] = defaultdict(list)
 
-    def add(edition_id, region_id, component_id, score):
-        groups[(edition_id, None, component_id)]
-        if region_id is not None:
-            groups[(edition_id, region_id, component_id)]
-        if score is not None:
-            groups[(edition_id, None, component_id)].append(score)
-            if region_id is not None:
-                groups[(edition_id, region_id, component_id)].append(score)
+    def add(edition_id, region_id, component_id, score, name):
+        keys = [(edition_id, None, component_id)] + ([(edition_id, region_id, component_id)] if region_id else [])
+        for key in keys:
+            held = groups[key]  # a group with no score held still gets its row (units_held = 0)
+            if score is not None:
+                held.append((score, name))
 
-    totals = Result.objects.filter(edition_id__in=edition_ids).values_list("edition_id", "province__region_id", "score")
-    for edition_id, region_id, score in totals:
-        add(edition_id, region_id, None, score)
-    parts = ComponentScore.objects.filter(result__edition_id__in=edition_ids).values_list(
-        "result__edition_id", "result__province__region_id", "component_id", "score"
+    totals = Result.objects.filter(edition_id__in=edition_ids).values_list(
+        "edition_id", "province__region_id", "score", "province__name"
     )
-    for edition_id, region_id, component_id, score in parts:
-        add(edition_id, region_id, component_id, score)
+    for edition_id, region_id, score, name in totals:
+        add(edition_id, region_id, None, score, name)
+    parts = ComponentScore.objects.filter(result__edition_id__in=edition_ids).values_list(
+        "result__edition_id", "result__province__region_id", "component_id", "score", "result__province__name"
+    )
+    for edition_id, region_id, component_id, score, name in parts:
+        add(edition_id, region_id, component_id, score, name)
     rows = []
-    for (edition_id, region_id, component_id), scores in groups.items():
-        scores.sort()
+    for (edition_id, region_id, component_id), held in groups.items():
+        scores = sorted(score for score, _name in held)
         q1, median, q3 = quartiles(scores) if scores else (None, None, None)
+        leaders = sorted((name for score, name in held if score == scores[-1]), key=fold) if scores else []
         rows.append(
             EditionStatistic(
                 edition_id=edition_id,
@@ -446,6 +458,8 @@ def refresh_statistics(edition_ids: Iterable[int]) -> None:
                 median=median,
                 upper_quartile=q3,
                 highest=scores[-1] if scores else None,
+                leaders=leaders[:LEADERS_NAMED],
+                leaders_count=len(leaders),
             )
         )
     with transaction.atomic():

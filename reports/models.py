@@ -359,10 +359,6 @@ class ComponentScore(models.Model):
             ),
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="component_rank_positive"),
         ]
-        indexes = [
-            # the leaders of a component: the scores equal to its highest, found without a scan
-            models.Index(fields=["component", "score"], name="component_score_leaders"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.component} — {self.score}"
@@ -415,7 +411,7 @@ class EditionStatistic(models.Model):
     """How an edition's scores are spread, derived from its results: never edited, never cited.
 
     One row per edition for the total score (``component`` empty) and per component, for the whole
-    country (``region`` empty) and per region of the units. Pages read averages, leaders' scores and
+    country (``region`` empty) and per region of the units. Pages read averages, the leaders and
     the yearly distribution from these few rows instead of aggregating every result of an edition,
     so they cost the same however many units an edition ranks. ``reports.figures.refresh_statistics``
     rebuilds an edition's rows whenever one of its results, component scores or units changes.
@@ -434,6 +430,10 @@ class EditionStatistic(models.Model):
     median = models.DecimalField(_("trung vị"), null=True, **SCORE_DIGITS)
     upper_quartile = models.DecimalField(_("tứ phân vị trên"), null=True, **SCORE_DIGITS)
     highest = models.DecimalField(_("cao nhất"), null=True, **SCORE_DIGITS)
+    # Who holds the highest score: the first names in Vietnamese alphabetical order, and how many
+    # there are in all (synthetic panels tie at the maxima by the hundred).
+    leaders = models.JSONField(_("đơn vị dẫn đầu"), default=list)
+    leaders_count = models.PositiveIntegerField(_("số đơn vị dẫn đầu"), default=0)
 
     class Meta:
         verbose_name = _("thống kê kỳ công bố")

@@ -101,7 +101,9 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
     query of their own. ``with_totals`` adds the sum and count of the scores the user may see
     (``held_total``/``held_count``, and ``held_region_total``/``held_region_count`` for
-    ``region_id``) from the stored edition statistics: one more query, a few rows per edition.
+    ``region_id``) and ``component_summaries`` (key → figures.ComponentSummary: sum, count, best
+    and leaders of each component) from the stored edition statistics: one more query, a few rows
+    per edition however many units it ranks.
     """
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
@@ -127,23 +129,24 @@ def sees_whole(edition: Edition, user) -> bool:
 
 def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None:
     totals: dict[tuple[int, int | None], tuple] = {}
-    parts: dict[int, dict[str, tuple]] = defaultdict(dict)
+    parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
     whole = [e.pk for e in editions if sees_whole(e, user)]
+    fields = ("edition_id", "region_id", "component__key", "total", "units_held", "highest", "leaders", "leaders_count")
     if whole:
         stored = (
             EditionStatistic.objects.filter(edition_id__in=whole)
             .filter(Q(component__isnull=True, region__isnull=True) | Q(region__isnull=True, units_held__gt=0))
-            .values_list("edition_id", "region_id", "component__key", "total", "units_held", "highest")
+            .values_list(*fields)
         )
         if region_id is not None:
             stored = stored | EditionStatistic.objects.filter(
                 edition_id__in=whole, component__isnull=True, region_id=region_id
-            ).values_list("edition_id", "region_id", "component__key", "total", "units_held", "highest")
-        for edition_id, region, key, total, held, best in stored:
+            ).values_list(*fields)
+        for edition_id, region, key, total, held, best, leaders, leaders_count in stored:
             if key is None:
                 totals[(edition_id, region)] = (total, held)
             else:
-                parts[edition_id][key] = (total, held, best)
+                parts[edition_id][key] = figures.ComponentSummary(total, held, best, tuple(leaders), leaders_count)
     partial = [e.pk for e in editions if not sees_whole(e, user)]
     if partial:
         # The officer's own row is all they see of a draft: their "average" is that one score.
@@ -158,7 +161,7 @@ def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None
         edition.held_total, edition.held_count = totals.get((edition.pk, None), (None, 0))
         if region_id is not None:
             edition.held_region_total, edition.held_region_count = totals.get((edition.pk, region_id), (None, 0))
-        edition.component_totals = parts.get(edition.pk, {})
+        edition.component_summaries = parts.get(edition.pk, {})
 
 
 def published_averages(editions, region_id: int | None = None, regions=()) -> list[PublishedAverage]:
@@ -933,8 +936,9 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
 def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     """A unit's results over all years, its lineage, components, gaps and sources.
 
-    Queries: the unit and its predecessors, editions, results of the index, component scores,
-    published averages, regions, citations, articles.
+    Queries: the unit and its predecessors (+ region sizes), editions (+ published averages), the
+    editions' stored statistics (averages, leaders), the unit's results, its component scores,
+    citations, articles: seven, however many units and years the database holds.
     """
     in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(is_synthetic=False)
 
@@ -967,11 +971,6 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     )
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
     visible_scores = visible_results_q(user, "result__")
-    # Per component of the unit's latest edition: sum, count and best of the scores held, from the
-    # stored statistics, so averages and leaders cost the same however many units the edition ranks.
-    latest_whole = latest_own is not None and sees_whole(latest_own.edition, user)
-    latest_edition = next((e for e in of_index if latest_own and e.pk == latest_own.edition_id), None)
-    latest_stats: dict[str, tuple] = latest_edition.component_totals if latest_whole and latest_edition else {}
     fields = (
         "result_id",
         "result__edition_id",
@@ -980,27 +979,24 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         "component__name_en",
         "component__max_points",
         "component__order",
-        "component__framework_id",
-        "result__province__name",
         "score",
         "rank",
     )
-    # The unit's component scores over the years, and the leaders' rows of its latest edition.
-    scores = ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own]).order_by()
-    if latest_stats:
-        leaders_condition = Q()
-        for key, (_total, _count, best) in latest_stats.items():
-            leaders_condition |= Q(component__key=key, score=best)
-        leader_scores = ComponentScore.objects.filter(
-            visible_scores, leaders_condition, result__edition_id=latest_own.edition_id
-        ).order_by()
-        component_rows = list(scores.values_list(*fields).union(leader_scores.values_list(*fields)))
-    else:
-        component_rows = list(scores.values_list(*fields))
-    if latest_own is not None and not latest_whole:
+    # The unit's component scores over the years (its own rows only: the leaders and averages of
+    # each component come with the editions, from the stored statistics).
+    component_rows = list(
+        ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own])
+        .order_by()
+        .values_list(*fields)
+    )
+    latest_summaries: dict[str, figures.ComponentSummary] = {}
+    if latest_own is not None and sees_whole(latest_own.edition, user):
+        latest_edition = next(e for e in of_index if e.pk == latest_own.edition_id)
+        latest_summaries = latest_edition.component_summaries
+    elif latest_own is not None:
         # An officer's draft: their own scores are all they see, so they are the "best" and the "average".
-        latest_stats = {
-            key: (score, 1, score)
+        latest_summaries = {
+            key: figures.ComponentSummary(score, 1, score, (province.name,), 1)
             for rid, _e, key, *_rest, score, _rank in component_rows
             if rid == latest_own.pk and score is not None
         }
@@ -1074,7 +1070,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     year_of = {e.pk: e.year for e in of_index}
     own_ids = {r.pk for r in own if r.province_id == province.pk}
     component_series: dict[str, dict] = {}
-    for result_id, edition_id, key, name, name_en, max_points, order, _fw, _pname, score, rank in component_rows:
+    for result_id, edition_id, key, name, name_en, max_points, order, score, rank in component_rows:
         name = name_en if in_english() and name_en else name
         if result_id not in own_ids:
             continue
@@ -1104,24 +1100,16 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     gaps = []
     if latest_own:
         own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
-        latest_rows = [row for row in component_rows if row[1] == latest_own.edition_id]
         english = in_english()
         components = sorted(
             {
                 (order, key, name_en if english and name_en else name, mx)
-                for _r, _e, key, name, name_en, mx, order, *_ in latest_rows
+                for rid, _e, key, name, name_en, mx, order, *_ in component_rows
+                if rid == latest_own.pk
             }
         )
-        leaders = sorted(
-            {
-                (key, pname, score)
-                for _r, _e, key, _n, _ne, _mx, _o, _fw, pname, score, _rank in latest_rows
-                if score is not None and key in latest_stats and score == latest_stats[key][2]
-            }
-        )
-        totals = {key: (total, count) for key, (total, count, _best) in latest_stats.items()}
         gaps = figures.component_gaps(
-            latest_own.edition, [(k, n, mx) for _o, k, n, mx in components], own_scores, leaders, totals
+            latest_own.edition, [(k, n, mx) for _o, k, n, mx in components], own_scores, latest_summaries
         )
 
     index = of_index[0].index if of_index else None

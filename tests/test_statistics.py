@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max, Min, Sum
+from django.urls import reverse
 
 from provinces.models import Province, Region
+from provinces.text import fold
 from reports import imports, synthetic
 from reports.figures import quartiles, refresh_statistics, statistics_deferred
 from reports.models import ComponentScore, Edition, EditionStatistic, Index, Result
@@ -174,3 +176,31 @@ def test_refreshing_is_idempotent(real_data):
     refresh_statistics(edition_ids)
     after = sorted(map(str, EditionStatistic.objects.values_list(*fields)))
     assert before == after
+
+
+def test_leaders_are_named_in_alphabetical_order_and_the_rest_counted(real_data, settings, client):
+    settings.CCHC_DATASET = "synthetic"
+    synthetic.generate(scale=1)  # synthetic scores tie at the components' maxima
+    tied = (
+        EditionStatistic.objects.filter(component__isnull=False, region__isnull=True, leaders_count__gt=3)
+        .select_related("edition", "component")
+        .first()
+    )
+    assert tied is not None
+    holders = ComponentScore.objects.filter(
+        result__edition=tied.edition, component=tied.component, score=tied.highest
+    ).values_list("result__province__name", flat=True)
+    assert tied.leaders_count == len(holders)
+    assert tied.leaders == sorted(holders, key=fold)[:3]
+
+
+def test_the_province_page_names_three_leaders_and_counts_the_others(real_data, settings, client):
+    settings.CCHC_DATASET = "synthetic"
+    synthetic.generate(scale=1)
+    unit = Province.objects.filter(results__edition__year=2024, results__edition__is_synthetic=True).first()
+    response = client.get(reverse("reports:province", args=[unit.slug]))
+    tied = [g for g in response.context["gaps"] if g.other_leaders]
+    assert tied, "the synthetic panel ties at the maxima"
+    for gap in tied:
+        assert len(gap.leaders) == 3
+        assert f"{', '.join(gap.leaders)} và {gap.other_leaders} đơn vị khác" in response.content.decode()
