@@ -21,4 +21,5 @@ urlpatterns = [
     path("trang-cua-toi/", views.my_home, name="my_home"),
     # Data the pages fetch
     path("du-lieu/vn_provinces_63.geojson", cached_page(views.geojson), name="geojson"),
+    path("du-lieu/don-vi.json", cached_page(views.units), name="units"),
 ]

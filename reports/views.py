@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -67,7 +67,13 @@ def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    return _page(request, "reports/compare.html", pages.compare_page)
+    try:
+        context = pages.compare_page(request.GET, request.user)
+    except pages.BadRequest as error:
+        return _bad_request(request, error)
+    if "redirect" in context:  # a unit added by name (``them=``): the page of its slug
+        return redirect(context["redirect"])
+    return render(request, "reports/compare.html", context)
 
 
 @require_GET
@@ -96,6 +102,12 @@ def geojson(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def units(request: HttpRequest) -> JsonResponse:
+    """Every unit of this site's dataset (slug and label): the suggestions of the compare page's picker."""
+    return JsonResponse({"units": pages.unit_choices()}, json_dumps_params={"ensure_ascii": False})
 
 
 # Downloads ------------------------------------------------------------------
