@@ -270,32 +270,6 @@ def edition_results(edition: Edition, user) -> list[Result]:
 # Added for the dashboard pages; each takes rows already loaded (no query).
 
 
-def average_trend(
-    editions: Sequence[Edition],
-    results_by_edition: dict[int, list],
-    published: Iterable[PublishedAverage],
-    regions_by_era: dict[int, list],
-    region_id: int | None = None,
-) -> dict[int, tuple[Average, Average | None]]:
-    """National and (for ``region_id``) regional average of every edition, keyed by edition id.
-
-    ``results_by_edition`` holds each edition's results (carrying ``province``); ``regions_by_era``
-    the regions of each era with their ``unit_count``.
-    """
-    published = list(published)
-    out = {}
-    for edition in editions:
-        results = results_by_edition.get(edition.pk, [])
-        own = [a for a in published if a.edition_id == edition.pk]
-        national = national_average(edition, results, own)
-        regional = None
-        if region_id is not None:
-            regions = [r for r in regions_by_era.get(edition.era, []) if r.pk == region_id]
-            regional = regional_averages(edition, results, own, regions).get(region_id)
-        out[edition.pk] = (national, regional)
-    return out
-
-
 @dataclass(frozen=True)
 class ComponentGap:
     """A unit's component score against the edition's best and the mean of the units held."""

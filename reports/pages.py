@@ -101,9 +101,10 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
     query of their own. ``with_totals`` adds the sum and count of the scores the user may see
     (``held_total``/``held_count``, and ``held_region_total``/``held_region_count`` for
-    ``region_id``) and ``component_summaries`` (key → figures.ComponentSummary: sum, count, best
-    and leaders of each component) from the stored edition statistics: one more query, a few rows
-    per edition however many units it ranks.
+    ``region_id``), ``component_summaries`` (key → figures.ComponentSummary: sum, count, best
+    and leaders of each component) and ``spread`` (units with a score, lowest, quartiles, highest:
+    an officer's partial view of a draft has none) from the stored edition statistics: one more
+    query, a few rows per edition however many units it ranks.
     """
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
@@ -132,19 +133,23 @@ def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None
     parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
     whole = [e.pk for e in editions if sees_whole(e, user)]
     fields = ("edition_id", "region_id", "component__key", "total", "units_held", "highest", "leaders", "leaders_count")
+    spread: dict[int, dict] = {}
     if whole:
         stored = (
             EditionStatistic.objects.filter(edition_id__in=whole)
             .filter(Q(component__isnull=True, region__isnull=True) | Q(region__isnull=True, units_held__gt=0))
-            .values_list(*fields)
+            .values_list(*fields, "lowest", "lower_quartile", "median", "upper_quartile")
         )
         if region_id is not None:
             stored = stored | EditionStatistic.objects.filter(
                 edition_id__in=whole, component__isnull=True, region_id=region_id
-            ).values_list(*fields)
-        for edition_id, region, key, total, held, best, leaders, leaders_count in stored:
+            ).values_list(*fields, "lowest", "lower_quartile", "median", "upper_quartile")
+        for edition_id, region, key, total, held, best, leaders, leaders_count, *quartiles in stored:
             if key is None:
                 totals[(edition_id, region)] = (total, held)
+                if region is None:
+                    low, q1, median, q3 = quartiles
+                    spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": best}
             else:
                 parts[edition_id][key] = figures.ComponentSummary(total, held, best, tuple(leaders), leaders_count)
     partial = [e.pk for e in editions if not sees_whole(e, user)]
@@ -162,6 +167,7 @@ def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None
         if region_id is not None:
             edition.held_region_total, edition.held_region_count = totals.get((edition.pk, region_id), (None, 0))
         edition.component_summaries = parts.get(edition.pk, {})
+        edition.spread = spread.get(edition.pk, {"units": 0})
 
 
 def published_averages(editions, region_id: int | None = None, regions=()) -> list[PublishedAverage]:
@@ -648,8 +654,12 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
 
 
 def overview_page(params: QueryDict, user) -> dict[str, Any]:
-    """The latest published edition of an index. Queries: editions, results of the index, averages, regions."""
-    editions = visible_editions(user)
+    """The latest published edition of an index.
+
+    Queries: editions, their stored statistics (the averages and spread of every year), the results
+    of the latest edition and the one before, regions.
+    """
+    editions = visible_editions(user, with_totals=True)
     index_code = pick_index(editions, params.get("index"))
     of_index = [e for e in editions if e.index.code == index_code]
     published_editions = [e for e in of_index if e.status == Status.PUBLISHED]
@@ -657,33 +667,29 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     if not published_editions:
         return context
     edition = published_editions[0]
+    previous = next((e for e in published_editions if e.year == edition.year - 1), None)
     results = list(
         Result.objects.visible_to(user)
-        .filter(edition__in=[e.pk for e in published_editions])
+        .filter(edition__in=[e.pk for e in (edition, previous) if e])
         .select_related("province__region", "edition")
         .order_by("rank", "-score", "province__name")
     )
-    by_edition: dict[int, list[Result]] = defaultdict(list)
-    for r in results:
-        by_edition[r.edition_id].append(r)
-    current = by_edition.get(edition.pk, [])
-    previous = next((e for e in published_editions if e.year == edition.year - 1), None)
-    changes = figures.changes_for(current, edition, by_edition.get(previous.pk, []) if previous else [])
+    current = [r for r in results if r.edition_id == edition.pk]
+    before = [r for r in results if previous and r.edition_id == previous.pk]
+    changes = figures.changes_for(current, edition, before)
     ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
     rows = [result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
     regions = regions_by_era(edition)
-    published = published_averages(published_editions, regions=regions[edition.era])
-    trend = figures.average_trend(published_editions, by_edition, published, regions)
-    national = trend[edition.pk][0]
-    national_previous = trend[previous.pk][0] if previous else None
+    trend = {e.pk: national_average_of(e) for e in published_editions}
+    national = trend[edition.pk]
+    national_previous = trend[previous.pk] if previous else None
     national_change = (
         national.value - national_previous.value
         if national_previous and national.value is not None and national_previous.value is not None
         else None
     )
-    regional = figures.regional_averages(
-        edition, current, [a for a in published if a.edition_id == edition.pk], regions[edition.era]
-    )
+    published = published_averages([edition], regions=regions[edition.era])
+    regional = figures.regional_averages(edition, current, published, regions[edition.era])
     up, down = figures.biggest_movers(rows)
     leaders = sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5]
     context.update(
@@ -698,66 +704,61 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
         leaders=leaders,
         movers_up=up,
         movers_down=down,
-        distribution=distribution_rows(published_editions, by_edition, trend),
-        distribution_chart=distribution_chart(published_editions, by_edition),
+        distribution=distribution_rows(published_editions, trend),
+        distribution_chart=distribution_chart(published_editions),
         map_chart=choropleth(edition, rows, "score", predecessor_codes() if edition.era == Era.UNITS_34 else None),
         map_rows=rows,
     )
     return context
 
 
-def distribution_rows(editions, by_edition, trend) -> list[dict]:
+def national_average_of(edition: Edition) -> figures.Average:
+    """The published national average, else the mean of the scores held (from ``visible_editions(with_totals)``)."""
+    return figures.average_from_totals(
+        edition.published_national, edition.held_total, edition.held_count or 0, edition.units_ranked
+    )
+
+
+def distribution_rows(editions, trend) -> list[dict]:
     """Per edition: how many units have a score, lowest, median, highest held, national average."""
-    out = []
-    for edition in sorted(editions, key=lambda e: e.year):
-        scores = sorted(r.score for r in by_edition.get(edition.pk, []) if r.score is not None)
-        n = len(scores)
-        median = None
-        if n:
-            median = scores[n // 2] if n % 2 else (scores[n // 2 - 1] + scores[n // 2]) / 2
-        out.append(
-            {
-                "year": edition.year,
-                "units": n,
-                "units_total": edition.units_ranked,
-                "min": scores[0] if n else None,
-                "median": figures._round(median) if median is not None else None,
-                "max": scores[-1] if n else None,
-                "national": average_dict(trend[edition.pk][0]),
-            }
-        )
-    return out
+    return [
+        {
+            "year": edition.year,
+            "units": edition.spread["units"],
+            "units_total": edition.units_ranked,
+            "min": edition.spread.get("min"),
+            "median": edition.spread.get("median"),
+            "max": edition.spread.get("max"),
+            "national": average_dict(trend[edition.pk]),
+        }
+        for edition in sorted(editions, key=lambda e: e.year)
+    ]
 
 
-def distribution_chart(editions, by_edition) -> dict:
-    """One box per year with every held score drawn as a point (the strip shows how few there are)."""
-    data = []
-    for edition in sorted(editions, key=lambda e: e.year):
-        held = [r for r in by_edition.get(edition.pk, []) if r.score is not None]
-        if not held:
-            continue
-        data.append(
-            {
-                "type": "box",
-                "name": f"{edition.year} ({len(held)}/{edition.units_ranked})",
-                "y": [_f(r.score) for r in held],
-                "text": [r.province.name for r in held],
-                "boxpoints": "all",
-                "jitter": 0.4,
-                "pointpos": 0,
-                "marker": {"color": PALETTE[0], "size": 5},
-                "line": {"color": PALETTE[0]},
-                "fillcolor": "rgba(0,114,178,0.12)",
-                "hovertemplate": "%{text}: %{y:.2f}<extra></extra>",
-            }
-        )
+def distribution_chart(editions) -> dict:
+    """One box per year from the stored quartiles; the whiskers reach the lowest and highest score held."""
+    held = [e for e in sorted(editions, key=lambda e: e.year) if e.spread["units"]]
+    names = [f"{e.year} ({e.spread['units']}/{e.units_ranked})" for e in held]
+    box = {
+        "type": "box",
+        "x": names,
+        "q1": [_f(e.spread["q1"]) for e in held],
+        "median": [_f(e.spread["median"]) for e in held],
+        "q3": [_f(e.spread["q3"]) for e in held],
+        "lowerfence": [_f(e.spread["min"]) for e in held],
+        "upperfence": [_f(e.spread["max"]) for e in held],
+        "marker": {"color": PALETTE[0]},
+        "line": {"color": PALETTE[0]},
+        "fillcolor": "rgba(0,114,178,0.12)",
+        "hoverinfo": "x+y",
+    }
     return {
-        "data": data,
+        "data": [box] if held else [],
         "layout": _layout(
             height=380,
             showlegend=False,
             yaxis={"title": {"text": _("Điểm")}},
-            xaxis={"title": {"text": _("Năm kết quả (số đơn vị có điểm)")}},
+            xaxis={"title": {"text": _("Năm kết quả (số đơn vị có điểm)")}, "type": "category"},
         ),
     }
 
@@ -985,9 +986,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     # The unit's component scores over the years (its own rows only: the leaders and averages of
     # each component come with the editions, from the stored statistics).
     component_rows = list(
-        ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own])
-        .order_by()
-        .values_list(*fields)
+        ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own]).order_by().values_list(*fields)
     )
     latest_summaries: dict[str, figures.ComponentSummary] = {}
     if latest_own is not None and sees_whole(latest_own.edition, user):

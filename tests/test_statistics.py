@@ -204,3 +204,18 @@ def test_the_province_page_names_three_leaders_and_counts_the_others(real_data, 
     for gap in tied:
         assert len(gap.leaders) == 3
         assert f"{', '.join(gap.leaders)} và {gap.other_leaders} đơn vị khác" in response.content.decode()
+
+
+def test_the_overview_distribution_reads_the_stored_spread_of_every_year(real_data, client):
+    response = client.get(reverse("reports:home"))
+    rows = {d["year"]: d for d in response.context["distribution"]}
+    box = response.context["distribution_chart"]["data"][0]
+    for edition in Edition.objects.filter(index__code="PAR_INDEX", is_synthetic=False, status="published"):
+        scores = sorted(edition.results.exclude(score=None).values_list("score", flat=True))
+        row = rows[edition.year]
+        assert row["units"] == len(scores)
+        if scores:
+            assert (row["min"], row["max"]) == (scores[0], scores[-1])
+            assert row["median"] == quartiles(scores)[1]
+            label = f"{edition.year} ({len(scores)}/{edition.units_ranked})"
+            assert box["median"][box["x"].index(label)] == float(row["median"])
