@@ -94,17 +94,12 @@ def _layout(**extra) -> dict:
 # --------------------------------------------------------------------------- shared loaders
 
 
-def visible_editions(user, region_id: int | None = None, with_totals: bool = False) -> list[Edition]:
+def visible_editions(user, region_id: int | None = None) -> list[Edition]:
     """Every edition the user may open in this site's dataset, in one query.
 
     Each carries ``published_national`` (the national average a source states, or None) and, for
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
-    query of their own. ``with_totals`` adds the sum and count of the scores the user may see
-    (``held_total``/``held_count``, and ``held_region_total``/``held_region_count`` for
-    ``region_id``), ``component_summaries`` (key → figures.ComponentSummary: sum, count, best
-    and leaders of each component) and ``spread`` (units with a score, lowest, quartiles, highest:
-    an officer's partial view of a draft has none) from the stored edition statistics: one more
-    query, a few rows per edition however many units it ranks.
+    query of their own.
     """
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
@@ -117,10 +112,7 @@ def visible_editions(user, region_id: int | None = None, with_totals: bool = Fal
         editions = editions.annotate(
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
-    editions = list(editions.order_by("index__order", "index__code", "-year"))
-    if with_totals:
-        _attach_totals(editions, user, region_id)
-    return editions
+    return list(editions.order_by("index__order", "index__code", "-year"))
 
 
 def sees_whole(edition: Edition, user) -> bool:
@@ -128,33 +120,48 @@ def sees_whole(edition: Edition, user) -> bool:
     return edition.status == Status.PUBLISHED or can_see_drafts(user)
 
 
-def _attach_totals(editions: list[Edition], user, region_id: int | None) -> None:
+def attach_statistics(editions: list[Edition], user, region_id: int | None = None, components_of=None) -> None:
+    """Sums, counts and spread of the scores ``user`` may see in ``editions``, from the stored statistics.
+
+    Sets on each edition ``held_total``/``held_count`` (and ``held_region_total``/``held_region_count``
+    for ``region_id``) and ``spread`` (units with a score, lowest, quartiles, highest); the edition
+    whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary).
+    One query, a few rows per edition however many units it ranks; one more for an officer who
+    sees only their own row of a draft, which is then their whole "average".
+    """
     totals: dict[tuple[int, int | None], tuple] = {}
     parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
-    whole = [e.pk for e in editions if sees_whole(e, user)]
-    fields = ("edition_id", "region_id", "component__key", "total", "units_held", "highest", "leaders", "leaders_count")
     spread: dict[int, dict] = {}
+    whole = [e.pk for e in editions if sees_whole(e, user)]
     if whole:
-        stored = (
-            EditionStatistic.objects.filter(edition_id__in=whole)
-            .filter(Q(component__isnull=True, region__isnull=True) | Q(region__isnull=True, units_held__gt=0))
-            .values_list(*fields, "lowest", "lower_quartile", "median", "upper_quartile")
-        )
+        wanted = Q(component__isnull=True, region__isnull=True)
         if region_id is not None:
-            stored = stored | EditionStatistic.objects.filter(
-                edition_id__in=whole, component__isnull=True, region_id=region_id
-            ).values_list(*fields, "lowest", "lower_quartile", "median", "upper_quartile")
-        for edition_id, region, key, total, held, best, leaders, leaders_count, *quartiles in stored:
-            if key is None:
-                totals[(edition_id, region)] = (total, held)
-                if region is None:
-                    low, q1, median, q3 = quartiles
-                    spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": best}
-            else:
-                parts[edition_id][key] = figures.ComponentSummary(total, held, best, tuple(leaders), leaders_count)
+            wanted |= Q(component__isnull=True, region_id=region_id)
+        if components_of is not None:
+            wanted |= Q(edition_id=components_of, component__isnull=False, region__isnull=True, units_held__gt=0)
+        stored = EditionStatistic.objects.filter(wanted, edition_id__in=whole).values_list(
+            "edition_id",
+            "region_id",
+            "component__key",
+            "total",
+            "units_held",
+            "lowest",
+            "lower_quartile",
+            "median",
+            "upper_quartile",
+            "highest",
+            "leaders",
+            "leaders_count",
+        )
+        for edition_id, region, key, total, held, low, q1, median, q3, high, leaders, leaders_count in stored:
+            if key is not None:
+                parts[edition_id][key] = figures.ComponentSummary(total, held, high, tuple(leaders), leaders_count)
+                continue
+            totals[(edition_id, region)] = (total, held)
+            if region is None:
+                spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": high}
     partial = [e.pk for e in editions if not sees_whole(e, user)]
     if partial:
-        # The officer's own row is all they see of a draft: their "average" is that one score.
         own = Result.objects.filter(
             edition_id__in=partial, province_id=user.province_id, score__isnull=False
         ).values_list("edition_id", "province__region_id", "score")
@@ -659,10 +666,11 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     Queries: editions, their stored statistics (the averages and spread of every year), the results
     of the latest edition and the one before, regions.
     """
-    editions = visible_editions(user, with_totals=True)
+    editions = visible_editions(user)
     index_code = pick_index(editions, params.get("index"))
     of_index = [e for e in editions if e.index.code == index_code]
     published_editions = [e for e in of_index if e.status == Status.PUBLISHED]
+    attach_statistics(published_editions, user)
     context: dict[str, Any] = {"indices": index_choices(editions), "index_code": index_code, "edition": None}
     if not published_editions:
         return context
@@ -706,14 +714,22 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
         movers_down=down,
         distribution=distribution_rows(published_editions, trend),
         distribution_chart=distribution_chart(published_editions),
-        map_chart=choropleth(edition, rows, "score", predecessor_codes() if edition.era == Era.UNITS_34 else None),
-        map_rows=rows,
+    )
+    # The map and its table show the units it can draw: all of them in real data, the 63 with a
+    # shape in a scaled synthetic panel, so the page's size does not grow with the panel.
+    predecessors = predecessor_codes() if edition.era == Era.UNITS_34 else None
+    drawn = [r for r in rows if (r["slug"] in predecessors if predecessors is not None else r["code"] in shape_codes())]
+    context.update(
+        map_chart=choropleth(edition, drawn, "score", predecessors),
+        map_rows=drawn,
+        undrawn=len(rows) - len(drawn),
+        undrawn_url=reverse("reports:rankings") + "?" + urlencode({"index": index_code, "year": edition.year}),
     )
     return context
 
 
 def national_average_of(edition: Edition) -> figures.Average:
-    """The published national average, else the mean of the scores held (from ``visible_editions(with_totals)``)."""
+    """The published national average, else the mean of the scores held (see ``attach_statistics``)."""
     return figures.average_from_totals(
         edition.published_national, edition.held_total, edition.held_count or 0, edition.units_ranked
     )
@@ -958,7 +974,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
     predecessors = [u for u in units if u.pk != province.pk]
-    editions = visible_editions(user, region_id=province.region_id, with_totals=True)
+    editions = visible_editions(user, region_id=province.region_id)
     indices = index_choices(editions)
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
@@ -971,6 +987,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         .select_related("province__region", "edition")
     )
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
+    attach_statistics(of_index, user, province.region_id, components_of=latest_own.edition_id if latest_own else None)
     visible_scores = visible_results_q(user, "result__")
     fields = (
         "result_id",

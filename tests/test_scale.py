@@ -78,3 +78,14 @@ def test_synthetic_pages_show_banner(client, settings):
             continue
         response = client.get(url)
         assert "giả lập" in response.content.decode().lower(), name
+
+
+def test_the_overview_map_shows_the_units_it_can_draw_and_counts_the_others(client, settings):
+    settings.CCHC_DATASET = "synthetic"
+    synthetic.generate(scale=2)  # twice the units of each era; only the first copy has a shape
+    response = client.get(reverse("reports:home"))
+    units = response.context["edition"].units_ranked
+    drawn = response.context["map_rows"]
+    assert len(drawn) == units // 2
+    assert response.context["undrawn"] == units // 2
+    assert f"{units // 2} đơn vị của kỳ này không có ranh giới trên bản đồ" in response.content.decode()
