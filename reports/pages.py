@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -282,6 +283,44 @@ RESULT_ROW_FIELDS = (
 )
 
 
+@dataclass(slots=True)
+class UnitValues:
+    """A unit as ``result_row`` and ``figures`` read it, built from plain values (no model instance)."""
+
+    pk: int
+    name: str
+    name_en: str
+    slug: str
+    code: str
+    era: int
+    region_id: int | None
+    successor_id: int | None
+    region: Region | None = None
+
+
+@dataclass(slots=True)
+class ResultValues:
+    """A result as ``result_row`` and ``figures`` read it: a rankings page holds two editions of them,
+    and plain values cost half of what model instances do."""
+
+    pk: int
+    edition_id: int
+    province_id: int
+    score: Decimal | None
+    rank: int | None
+    group: str
+    disputed: bool
+    reported_score_delta: Decimal | None
+    reported_rank_delta: int | None
+    province: UnitValues
+    edition: Edition | None = None
+
+
+def result_values(queryset) -> list[ResultValues]:
+    """``queryset`` (of results) as ResultValues, in its order: one query, no model instances."""
+    return [ResultValues(*row[:9], province=UnitValues(*row[9:])) for row in queryset.values_list(*RESULT_ROW_FIELDS)]
+
+
 @functools.lru_cache(maxsize=1)
 def _province_url_prefix() -> str:
     """The province page URL without its slug: reversed once per page rather than once per row."""
@@ -327,8 +366,9 @@ def component_scores_of(edition: Edition, user) -> tuple[list[dict], dict[int, d
     """
     components: dict[str, dict] = {}
     by_result: dict[int, dict[str, dict]] = defaultdict(dict)
+    visible = Q() if sees_whole(edition, user) else visible_results_q(user, "result__")
     rows = (
-        ComponentScore.objects.filter(visible_results_q(user, "result__"), result__edition=edition)
+        ComponentScore.objects.filter(visible, result__edition=edition)
         .order_by()
         .values_list(
             "result_id",
@@ -350,7 +390,7 @@ def component_scores_of(edition: Edition, user) -> tuple[list[dict], dict[int, d
                 "max_points": max_points,
                 "order": order,
             }
-        by_result[result_id][key] = {"score": score, "rank": rank, "pct": figures.percent_of_max(score, max_points)}
+        by_result[result_id][key] = {"score": score, "rank": rank}
     ordered = sorted(components.values(), key=lambda c: c["order"])
     return [{k: c[k] for k in ("key", "name", "max_points")} for c in ordered], by_result
 
@@ -384,23 +424,36 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
     if not result_ids:
         return {}
     out: dict[int, list[dict]] = defaultdict(list)
+    metrics = dict(Citation._meta.get_field("metric").flatchoices)
     citations = (
         Citation.objects.filter(result_id__in=result_ids, state__in=states)
-        .select_related("article")
         .order_by("result_id", "metric", "pk")
+        .values_list(
+            "result_id",
+            "metric",
+            "value_number",
+            "value_text",
+            "quote",
+            "conflict",
+            "state",
+            "article_id",
+            "article__title",
+            "article__url",
+            "article__publisher",
+        )
     )
-    for c in citations:
-        out[c.result_id].append(
+    for result_id, metric, number, text, quote, conflict, state, article_pk, title, url, publisher in citations:
+        out[result_id].append(
             {
-                "metric": c.get_metric_display(),
-                "value": c.value,
-                "quote": c.quote,
-                "conflict": c.conflict,
-                "state": c.state,
-                "article_pk": c.article_id,
-                "article_title": str(c.article),
-                "article_url": c.article.url,
-                "publisher": c.article.publisher,
+                "metric": str(metrics.get(metric, metric)),
+                "value": number if number is not None else text,
+                "quote": quote,
+                "conflict": conflict,
+                "state": state,
+                "article_pk": article_pk,
+                "article_title": title or url or f"#{article_pk}",
+                "article_url": url,
+                "publisher": publisher,
             }
         )
     return out
@@ -433,11 +486,9 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     # This edition's and the previous one's results with their units (only the columns the rows
     # use); editions and regions are attached from what the page already holds.
     results = (
-        list(
+        result_values(
             Result.objects.visible_to(user)
             .filter(edition__in=[e.pk for e in (edition, previous) if e])
-            .select_related("province")
-            .only(*RESULT_ROW_FIELDS)
             .order_by("rank", "-score", "province__name")
         )
         if edition
@@ -447,8 +498,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     region_by_id = {r.pk: r for r in regions}
     for r in results:
         r.edition = editions_by_id[r.edition_id]
-        if r.edition_id == edition.pk and r.province.region_id in region_by_id:
-            r.province.region = region_by_id[r.province.region_id]
+        r.province.region = region_by_id.get(r.province.region_id)
     all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
     previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).

@@ -173,6 +173,12 @@ def test_bad_filter_values_show_the_form_errors(client, params):
     assert response.context["rows"] == []
 
 
+def test_a_screen_reader_hears_the_error_of_the_field_it_is_on(client):
+    html = client.get(URL, {"year": "2023", "region": "atlantis"}).content.decode()
+    assert 'aria-describedby="id_region_error"' in html
+    assert 'id="id_region_error"' in html
+
+
 def test_an_unknown_year_says_so(client):
     response = client.get(URL, {"year": "1990"})
     assert "1990" in response.content.decode()
