@@ -359,40 +359,37 @@ def result_row(result: Result, change: figures.Change, rank: int | None, compone
     return row
 
 
-def component_scores_of(edition: Edition, user) -> tuple[list[dict], dict[int, dict[str, dict]]]:
-    """The components an edition holds scores for, and each result's scores by component key: one query.
-
-    Plain values rather than model instances: a 63-unit edition has up to 504 component scores.
-    """
-    components: dict[str, dict] = {}
-    by_result: dict[int, dict[str, dict]] = defaultdict(dict)
-    visible = Q() if sees_whole(edition, user) else visible_results_q(user, "result__")
-    rows = (
-        ComponentScore.objects.filter(visible, result__edition=edition)
-        .order_by()
-        .values_list(
-            "result_id",
-            "component__key",
-            "component__name",
-            "component__name_en",
-            "component__max_points",
-            "component__order",
-            "score",
-            "rank",
-        )
-    )
+def edition_components(edition: Edition) -> list[dict]:
+    """The components an edition holds scores for (key, name, max points), in order: one query of a
+    few stored-statistics rows, however many units the edition ranks."""
     english = in_english()
-    for result_id, key, name, name_en, max_points, order, score, rank in rows:
-        if key not in components:
-            components[key] = {
-                "key": key,
-                "name": name_en if english and name_en else name,
-                "max_points": max_points,
-                "order": order,
-            }
-        by_result[result_id][key] = {"score": score, "rank": rank}
-    ordered = sorted(components.values(), key=lambda c: c["order"])
-    return [{k: c[k] for k in ("key", "name", "max_points")} for c in ordered], by_result
+    rows = (
+        EditionStatistic.objects.filter(edition=edition, region__isnull=True, component__isnull=False, units_held__gt=0)
+        .order_by("component__order")
+        .values_list("component__key", "component__name", "component__name_en", "component__max_points")
+    )
+    return [
+        {"key": key, "name": name_en if english and name_en else name, "max_points": max_points}
+        for key, name, name_en, max_points in rows
+    ]
+
+
+def component_scores_of(edition: Edition, user, result_ids=None, key: str | None = None) -> dict[int, dict[str, dict]]:
+    """Each result's component scores by component key (``{"score", "rank"}``): one query of plain values.
+
+    ``result_ids`` limits it to those results (the rows of one page), ``key`` to one component (to
+    sort every row by it), so a page reads a bounded number of scores.
+    """
+    visible = Q() if sees_whole(edition, user) else visible_results_q(user, "result__")
+    rows = ComponentScore.objects.filter(visible, result__edition=edition).order_by()
+    if result_ids is not None:
+        rows = rows.filter(result_id__in=result_ids)
+    if key is not None:
+        rows = rows.filter(component__key=key)
+    by_result: dict[int, dict[str, dict]] = defaultdict(dict)
+    for result_id, component_key, score, rank in rows.values_list("result_id", "component__key", "score", "rank"):
+        by_result[result_id][component_key] = {"score": score, "rank": rank}
+    return by_result
 
 
 def sort_rows(rows: list[dict], sort: str) -> list[dict]:
@@ -465,8 +462,9 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
 def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     """Rankings of one edition, filtered and sorted as the URL says.
 
-    Queries: editions, regions, components, results (+ component scores), shown ids, previous
-    results, published averages, and the citations of disputed rows when there are any.
+    Queries: editions, regions, results of the edition and the one before (plain values), the
+    components held (stored statistics), shown ids when narrowed, the component scores of the
+    page's rows (and of the sort component for every row), citations of the page's rows.
     """
     editions = visible_editions(user)
     indices = index_choices(editions)
@@ -502,7 +500,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
     previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).
-    components, scores_by_result = component_scores_of(edition, user) if edition else ([], {})
+    components = edition_components(edition) if edition else []
     queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
     filterset = ResultFilterSet(
         data,
@@ -533,7 +531,12 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     regional = figures.regional_averages(edition, all_results, published, regions)
     cov = figures.coverage(edition, all_results)
     ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
-    # Sort every shown unit on the few figures a column needs, then build full rows for one page only.
+    # Sort every shown unit on the few figures a column needs (a component's scores only when it is
+    # the sort), then read component scores and build full rows for one page only.
+    component_key = cleaned.get("component") or ""
+    sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
+    sort_key = sort.lstrip("-")
+    sort_scores = component_scores_of(edition, user, key=sort_key[2:]) if sort_key.startswith("c.") else {}
     sortable = [
         {
             "id": r.pk,
@@ -541,23 +544,20 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
             "province": r.province.name,
             "score": r.score,
             "score_delta": changes[r.pk].score_delta,
-            "components": scores_by_result.get(r.pk, {}),
+            "components": sort_scores.get(r.pk, {}),
         }
         for r in all_results
         if r.pk in shown_ids
     ]
-    component_key = cleaned.get("component") or ""
-    sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
     sortable = sort_rows(sortable, sort)
     pagination = paginate(len(sortable), cleaned.get("page"), data)
     if pagination is None:
         filterset.form.add_error("page", _("Không có trang này."))
         return context
     by_id = {r.pk: r for r in all_results}
-    rows = [
-        result_row(by_id[k["id"]], changes[k["id"]], ranks[k["id"]], scores_by_result.get(k["id"]))
-        for k in sortable[pagination["start"] : pagination["end"]]
-    ]
+    page = sortable[pagination["start"] : pagination["end"]]
+    scores_by_result = component_scores_of(edition, user, result_ids=[k["id"] for k in page]) if components else {}
+    rows = [result_row(by_id[k["id"]], changes[k["id"]], ranks[k["id"]], scores_by_result.get(k["id"])) for k in page]
     # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
     # curator has not reviewed are never shown.
     citations = _citations_by_result([r["id"] for r in rows])
@@ -621,6 +621,8 @@ def _columns(params: QueryDict, data: QueryDict, sort: str, components: list[dic
         ("score", _("Điểm")),
         ("change", _("Thay đổi")),
     ] + [(f"c.{c['key']}", c["name"]) for c in components]
+    # every parameter but the sort, once (QueryDict.copy() deep-copies: once per column was measurable)
+    kept = [(k, v) for k, values in data.lists() if k != "sort" for v in values]
     columns = []
     for key, label in labels:
         current = sort.lstrip("-") == key
@@ -628,13 +630,11 @@ def _columns(params: QueryDict, data: QueryDict, sort: str, components: list[dic
         target = f"-{key}" if current and not descending else key
         if not current and key in ("score", "change") or (not current and key.startswith("c.")):
             target = f"-{key}"  # higher first on first click
-        query = data.copy()
-        query["sort"] = target
         columns.append(
             {
                 "key": key,
                 "label": label,
-                "url": "?" + query.urlencode(),
+                "url": "?" + urlencode(kept + [("sort", target)]),
                 "aria_sort": ("descending" if descending else "ascending") if current else "none",
                 "component": key.startswith("c."),
             }
