@@ -15,6 +15,10 @@ from .conftest import assert_chart_rendered, save_screenshot
 pytestmark = pytest.mark.usefixtures("real_data")
 
 
+def query_of(url):
+    return parse_qs(urlsplit(url).query)
+
+
 def open_page(page, live_server, path):
     response = page.goto(live_server.url + path)
     assert response.status == 200, f"{path}: HTTP {response.status}"
@@ -128,6 +132,61 @@ def test_compare_draws_both_charts(page, live_server):
     assert_chart_rendered(page, "#compare-score-chart")
     assert_chart_rendered(page, "#compare-rank-chart")
     assert page.locator("#compare-score-chart .scatterlayer .trace").count() == 3
+
+
+COMPARE_TWO = "/so-sanh/?p=quang-ninh-truoc-2025&p=hai-phong-truoc-2025"
+
+
+def chosen_units(page):
+    """Labels of the ticked units in the picker's list, in order."""
+    boxes = page.locator("#compare-chosen input[name=p]:checked")
+    return [box.locator("xpath=..").inner_text().strip() for box in boxes.all()]
+
+
+def test_compare_adds_a_unit_typed_without_diacritics(page, live_server):
+    open_page(page, live_server, COMPARE_TWO)
+    page.fill("#id_them", "Bac Lieu")  # no suggestion picked: the server resolves the name
+    with page.expect_navigation():
+        page.get_by_role("button", name="So sánh", exact=True).click()
+    assert query_of(page.url)["p"] == ["quang-ninh-truoc-2025", "hai-phong-truoc-2025", "bac-lieu"]
+    assert "them" not in query_of(page.url)
+    assert chosen_units(page)[-1] == "Bạc Liêu (trước 2025)"
+    assert page.get_by_label("Bạc Liêu (trước 2025)").is_checked()
+    assert page.locator("#id_them").input_value() == ""
+    assert_chart_rendered(page, "#compare-score-chart")
+    assert page.locator("#compare-score-chart .scatterlayer .trace").count() == 3
+
+
+def test_compare_adds_a_suggestion_from_the_list_by_its_slug(page, live_server):
+    open_page(page, live_server, COMPARE_TWO)
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/du-lieu/don-vi.json") as loaded:
+        page.focus("#id_them")  # the list is fetched on first use, not with the page
+    units = {u["label"]: u["slug"] for u in loaded.value.json()["units"]}
+    # the option a user picks after typing "ca mau": value = the label, label = the same without diacritics
+    option = page.locator('#compare-units option[label="Ca Mau"]')
+    option.wait_for(state="attached")
+    label = option.get_attribute("value")
+    assert label == "Cà Mau"
+    page.fill("#id_them", label)
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    assert navigation.value.request.redirected_from is None  # sent as p=<slug>, no lookup by name
+    query = query_of(page.url)
+    assert query["p"] == ["quang-ninh-truoc-2025", "hai-phong-truoc-2025", units[label]]
+    assert "them" not in query
+    assert chosen_units(page)[-1] == label
+
+
+def test_compare_removes_a_unit_with_its_link(page, live_server):
+    open_page(page, live_server, COMPARE_TWO + "&p=ha-noi-truoc-2025&index=PAR_INDEX")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bỏ Hải Phòng (trước 2025) khỏi so sánh").click()
+    query = query_of(page.url)
+    assert query["p"] == ["quang-ninh-truoc-2025", "ha-noi-truoc-2025"]
+    assert query["index"] == ["PAR_INDEX"]
+    assert chosen_units(page) == ["Quảng Ninh (trước 2025)", "Hà Nội (trước 2025)"]
+    assert_chart_rendered(page, "#compare-score-chart")
+    assert page.locator("#compare-score-chart .scatterlayer .trace").count() == 2
 
 
 def test_map_draws_the_choropleth_from_local_files(page, live_server):
