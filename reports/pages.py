@@ -1540,7 +1540,7 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
         style = {"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % 6]}
         marker = {"symbol": SYMBOLS[i % 6], "size": 8}
         # every year, None where nothing is held: lines break at gaps instead of bridging them
-        common = {"type": "scatter", "mode": "lines+markers", "name": u["name"], "line": style, "marker": marker}
+        common = {"type": "scatter", "mode": "lines+markers", "name": u["label"], "line": style, "marker": marker}
         score_data.append(common | {"x": years, "y": [_f(by_year[y].score) if y in by_year else None for y in years]})
         rank_data.append(common | {"x": years, "y": [by_year[y].rank if y in by_year else None for y in years]})
     return {

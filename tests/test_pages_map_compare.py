@@ -270,3 +270,12 @@ def test_english_labels_resolve_too(client):
         for unit in units:
             found, _candidates = pages.resolve_unit(unit["label"])
             assert found is not None and found["slug"] == unit["slug"], unit
+
+
+def test_two_units_of_the_same_name_are_told_apart_in_the_table_and_the_chart(client):
+    response = client.get(reverse("reports:compare"), {"p": ["quang-ninh", "quang-ninh-truoc-2025"]})
+    html = response.content.decode()
+    assert ">Quảng Ninh</a></th>" in html
+    assert ">Quảng Ninh (trước 2025)</a></th>" in html
+    names = [trace["name"] for trace in response.context["score_chart"]["data"]]
+    assert names == ["Quảng Ninh", "Quảng Ninh (trước 2025)"]
