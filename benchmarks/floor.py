@@ -5,10 +5,14 @@ same run: the ratio is what the page's ORM objects, figures, template and middle
 fetching the data, independent of the machine.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.http import JsonResponse
 
+from provinces.models import Era
 from reports.models import Result, Status
+from reports.pages import drawable_q
 
 FIELDS = ("province__name", "province__slug", "edition__index__code", "edition__year", "score", "rank", "group")
 
@@ -23,9 +27,14 @@ def _rows(queryset):
 
 
 def edition_rows(request, index: str, year: int):
-    """A rankings table: every result of one edition, in rank order (one query)."""
+    """A rankings table: every result of one edition, in rank order (one query).
+
+    ``?drawable=1``: only the units the map can draw (what the map pages show).
+    """
     limit = request.GET.get("limit")
     queryset = _visible(Result.objects.filter(edition__index__code=index, edition__year=year)).order_by("rank", "pk")
+    if request.GET.get("drawable"):
+        queryset = queryset.filter(drawable_q(SimpleNamespace(era=Era.of_year(year))))
     if limit:
         queryset = queryset[: int(limit)]
     return _rows(queryset)

@@ -104,12 +104,13 @@ def main() -> None:
     from benchmarks import gctune
     from benchmarks.pages import INDEX, PAGE_ROWS, PAGES, YEAR
     from provinces.models import Era, Province
-    from reports.models import Result
+    from reports.models import Edition, Result
 
     real63 = Province.objects.real().filter(era=Era.UNITS_63).order_by("code")
     slug, slug2 = real63[0].slug, real63[1].slug
     units = Result.objects.filter(edition__is_synthetic=True, edition__index__code=INDEX, edition__year=YEAR).count()
-    fill = {"slug": slug, "slug2": slug2, "index": INDEX, "year": YEAR, "limit": PAGE_ROWS}
+    latest = Edition.objects.filter(is_synthetic=True, index__code=INDEX, status="published").order_by("-year")[0]
+    fill = {"slug": slug, "slug2": slug2, "index": INDEX, "year": YEAR, "latest": latest.year, "limit": PAGE_ROWS}
 
     gctune.tune()
     client = Client(HTTP_ACCEPT_ENCODING="identity", raise_request_exception=False)

@@ -1,7 +1,8 @@
 """The pages measured, and the floor view that serves the same rows.
 
 ``url`` is a URL name of the site (``reports:…``) reversed with ``kwargs``, plus a query string;
-``{slug}``/``{slug2}``/``{year}``/``{index}`` are filled from the benchmark database. A page whose URL
+``{slug}``/``{slug2}``/``{year}``/``{index}``/``{latest}`` (the year the overview shows) are filled
+from the benchmark database. A page whose URL
 name does not exist (yet) is reported as missing, not failed.
 
 ``floor`` is the floor path for the same rows; ``{limit}`` is the number of rows the page shows when
@@ -13,7 +14,8 @@ YEAR = 2024
 
 PAGES = [
     # label, url name, kwargs, query, floor
-    ("overview", "reports:home", {}, "", "/__floor__/edition/{index}/{year}/"),
+    # the overview and the map show the units the map can draw (63 shapes), however large the panel
+    ("overview", "reports:home", {}, "", "/__floor__/edition/{index}/{latest}/?drawable=1"),
     (
         "rankings",
         "reports:rankings",
@@ -23,7 +25,7 @@ PAGES = [
     ),
     ("province", "reports:province", {"slug": "{slug}"}, "", "/__floor__/province/{slug}/"),
     ("compare", "reports:compare", {}, "?p={slug}&p={slug2}", "/__floor__/provinces/?p={slug}&p={slug2}"),
-    ("map", "reports:map", {}, "?index={index}&year={year}", "/__floor__/edition/{index}/{year}/"),
+    ("map", "reports:map", {}, "?index={index}&year={year}", "/__floor__/edition/{index}/{year}/?drawable=1"),
     (
         "download csv",
         "reports:rankings",
