@@ -1,6 +1,8 @@
 """Template filters for figures: localised numbers, missing values shown as missing, changes with arrows.
 
-Also ``{% rankings_table %}``, the rankings table built in Python (reports/tables.py).
+Also the tables built in Python (reports/tables.py): ``{% rankings_table %}`` for the rankings page;
+``{% trend_table %}``, ``{% series_tables %}``, ``{% component_table %}``, ``{% gaps_table %}`` and
+``{% article_list %}`` for the province page.
 """
 
 from __future__ import annotations
@@ -48,9 +50,15 @@ def floatformat(value, digits: int = 2, separator: str | None = None) -> str:
     What Django's ``floatformat`` filter does for our figures, at a fraction of its cost: a rankings
     page formats several hundred numbers.
     """
-    quantum = _QUANTA.get(digits) or Decimal(1).scaleb(-digits)
-    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{rounded:.{digits}f}"
+    if type(value) is not Decimal:
+        value = Decimal(value)
+    quantum = _QUANTA.get(digits)
+    if quantum is not None:
+        # Quantized to 0-6 places, str() writes exactly what format(".Nf") does (no exponent notation
+        # until 7 places) in a quarter of the time.
+        text = str(value.quantize(quantum, ROUND_HALF_UP))
+    else:
+        text = f"{value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP):.{digits}f}"
     if separator is None:
         separator = get_format("DECIMAL_SEPARATOR")
     return text if separator == "." else text.replace(".", separator)
@@ -147,3 +155,47 @@ def rankings_table(context):
         edition=context.get("edition"),
         coverage=context.get("coverage", ""),
     ).render()
+
+
+# The province page's tables, from a ``province_page`` context (why in Python: reports/tables.py).
+
+
+@register.simple_tag(takes_context=True)
+def trend_table(context):
+    """The unit's score and rank per year against the national and regional averages."""
+    from reports.tables import TrendTable
+
+    province = context.get("province")
+    return TrendTable(province.name if province else "", context.get("trend_rows") or []).render()
+
+
+@register.simple_tag(takes_context=True)
+def series_tables(context):
+    """One results-and-sources table per series (the unit, then each predecessor)."""
+    from reports.tables import SeriesTables
+
+    return SeriesTables(context.get("series") or []).render()
+
+
+@register.simple_tag(takes_context=True)
+def component_table(context):
+    """The component scores per year, grouped by component."""
+    from reports.tables import ComponentTable
+
+    return ComponentTable(context.get("component_series") or []).render()
+
+
+@register.simple_tag(takes_context=True)
+def gaps_table(context):
+    """The gaps to the leader and to the average of each component in the latest edition."""
+    from reports.tables import GapsTable
+
+    return GapsTable(context.get("gaps") or []).render()
+
+
+@register.simple_tag(takes_context=True)
+def article_list(context):
+    """The unit's source articles."""
+    from reports.tables import ArticleList
+
+    return ArticleList(context.get("articles") or []).render()
