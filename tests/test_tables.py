@@ -638,3 +638,18 @@ def test_the_english_province_page(client):
     assert re.search(r'<td class="num">\d+\.\d\d</td>', trend)
     assert not re.search(r'<td class="num">\d+,\d\d</td>', trend)
     assert "Kết quả và nguồn" not in html
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        {"data": [{"name": "Bà Rịa – Vũng Tàu </script><b>&", "y": [81.2, None]}], "layout": {"title": "Điểm ‘x’"}},
+        {"a": "\u2028\u2029", "b": Decimal("81.20"), "c": [1, 2, 3]},
+    ],
+)
+def test_chart_data_is_written_exactly_as_djangos_json_script_writes_it(figure):
+    from django.utils.html import json_script
+
+    from reports.templatetags.cchc import chart_json
+
+    assert chart_json(figure, "score-chart-data") == json_script(figure, "score-chart-data")
