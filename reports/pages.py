@@ -17,7 +17,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -121,16 +134,22 @@ def sees_whole(edition: Edition, user) -> bool:
     return edition.status == Status.PUBLISHED or can_see_drafts(user)
 
 
-def attach_statistics(editions: list[Edition], user, region_id: int | None = None, components_of=None) -> None:
+def attach_statistics(
+    editions: list[Edition], user, region_id: int | None = None, components_of=None, regions_of=None
+) -> None:
     """Sums, counts and spread of the scores ``user`` may see in ``editions``, from the stored statistics.
 
     Sets on each edition ``held_total``/``held_count`` (and ``held_region_total``/``held_region_count``
     for ``region_id``) and ``spread`` (units with a score, lowest, quartiles, highest); the edition
-    whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary).
+    whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary),
+    and the one whose id is ``regions_of`` ``held_regions`` (region id → (total, count) of every region
+    holding a score: the regional averages of ``regional_averages_of``). Every other edition's
+    ``held_regions`` is empty.
     One query, a few rows per edition however many units it ranks; one more for an officer who
     sees only their own row of a draft, which is then their whole "average".
     """
     totals: dict[tuple[int, int | None], tuple] = {}
+    regional: dict[int, dict[int, tuple]] = defaultdict(dict)
     parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
     spread: dict[int, dict] = {}
     whole = [e.pk for e in editions if sees_whole(e, user)]
@@ -138,6 +157,8 @@ def attach_statistics(editions: list[Edition], user, region_id: int | None = Non
         wanted = Q(component__isnull=True, region__isnull=True)
         if region_id is not None:
             wanted |= Q(component__isnull=True, region_id=region_id)
+        if regions_of is not None:
+            wanted |= Q(component__isnull=True, region__isnull=False, edition_id=regions_of)
         if components_of is not None:
             wanted |= Q(edition_id=components_of, component__isnull=False, region__isnull=True, units_held__gt=0)
         stored = EditionStatistic.objects.filter(wanted, edition_id__in=whole).values_list(
@@ -161,6 +182,8 @@ def attach_statistics(editions: list[Edition], user, region_id: int | None = Non
             totals[(edition_id, region)] = (total, held)
             if region is None:
                 spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": high}
+            elif edition_id == regions_of:
+                regional[edition_id][region] = (total, held)
     partial = [e.pk for e in editions if not sees_whole(e, user)]
     if partial:
         own = Result.objects.filter(
@@ -170,10 +193,13 @@ def attach_statistics(editions: list[Edition], user, region_id: int | None = Non
             totals[(edition_id, None)] = (score, 1)
             if own_region == region_id:
                 totals[(edition_id, region_id)] = (score, 1)
+            if edition_id == regions_of and own_region is not None:
+                regional[edition_id][own_region] = (score, 1)
     for edition in editions:
         edition.held_total, edition.held_count = totals.get((edition.pk, None), (None, 0))
         if region_id is not None:
             edition.held_region_total, edition.held_region_count = totals.get((edition.pk, region_id), (None, 0))
+        edition.held_regions = regional.get(edition.pk, {})
         edition.component_summaries = parts.get(edition.pk, {})
         edition.spread = spread.get(edition.pk, {"units": 0})
 
@@ -710,34 +736,53 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
 # --------------------------------------------------------------------------- overview
 
 
+# The order an edition's results are read in before a page sorts them in Python (those sorts are stable,
+# so this breaks their ties): published rank, then score, then name. NULLs are placed explicitly, where
+# SQLite places them by default, so that SQLite and PostgreSQL return the same rows in the same order;
+# the id last makes even a full tie deterministic, which the overview's selection relies on.
+RESULT_ORDER = (
+    F("rank").asc(nulls_first=True),
+    F("score").desc(nulls_last=True),
+    F("province__name").asc(),
+    F("pk").asc(),
+)
+# Leaders, biggest gains and biggest losses on the overview: at most this many of each.
+OVERVIEW_TOP = 5
+
+
 def overview_page(params: QueryDict, user) -> dict[str, Any]:
     """The latest published edition of an index.
 
-    Queries: editions, their stored statistics (the averages and spread of every year), the results
-    of the latest edition and the one before, regions.
+    Queries: editions, their stored statistics (the averages and spread of every year, and the latest
+    edition's regional totals), regions, the latest edition's counts, the results it shows (the units
+    the map draws, and the leaders and biggest movers, picked in SQL), the results a year earlier those
+    are compared with, and for a 34-era edition its predecessors' map codes. The rows read are bounded
+    by what the page shows, however many units an edition ranks.
     """
     editions = visible_editions(user)
     index_code = pick_index(editions, params.get("index"))
     of_index = [e for e in editions if e.index.code == index_code]
     published_editions = [e for e in of_index if e.status == Status.PUBLISHED]
-    attach_statistics(published_editions, user)
     context: dict[str, Any] = {"indices": index_choices(editions), "index_code": index_code, "edition": None}
     if not published_editions:
         return context
     edition = published_editions[0]
     previous = next((e for e in published_editions if e.year == edition.year - 1), None)
-    results = list(
-        Result.objects.visible_to(user)
-        .filter(edition__in=[e.pk for e in (edition, previous) if e])
-        .select_related("province__region", "edition")
-        .order_by("rank", "-score", "province__name")
-    )
-    current = [r for r in results if r.edition_id == edition.pk]
-    before = [r for r in results if previous and r.edition_id == previous.pk]
-    changes = figures.changes_for(current, edition, before)
-    ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
-    rows = [result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
-    regions = regions_by_era(edition)
+    attach_statistics(published_editions, user, regions_of=edition.pk)
+    regions = regions_by_era(edition)[edition.era]
+    visible = Result.objects.visible_to(user).filter(edition=edition).order_by()
+    before = Result.objects.visible_to(user).filter(edition=previous).order_by() if previous else None
+    coverage, drawable = edition_coverage(visible, edition)
+    shown = overview_results(visible, edition, coverage, before, previous)
+    region_by_id = {r.pk: r for r in regions}
+    for result, _rank in shown:
+        result.edition = edition
+        result.province.region = region_by_id.get(result.province.region_id)
+    current = [result for result, _rank in shown]
+    priors = prior_results(before, previous, [r.province_id for r in current]) if before is not None and current else []
+    # Every figure shown comes from the one Python implementation, on the rows shown and their priors.
+    changes = figures.changes_for(current, edition, priors)
+    rows = [result_row(result, changes[result.pk], rank) for result, rank in shown]
     trend = {e.pk: national_average_of(e) for e in published_editions}
     national = trend[edition.pk]
     national_previous = trend[previous.pk] if previous else None
@@ -746,19 +791,19 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
         if national_previous and national.value is not None and national_previous.value is not None
         else None
     )
-    published = published_averages([edition], regions=regions[edition.era])
-    regional = figures.regional_averages(edition, current, published, regions[edition.era])
-    up, down = figures.biggest_movers(rows)
-    leaders = sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5]
+    regional = regional_averages_of(edition, regions)
+    # The same sorts as over the whole edition: the rows shown include the first OVERVIEW_TOP by each.
+    up, down = figures.biggest_movers(rows, OVERVIEW_TOP)
+    leaders = sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:OVERVIEW_TOP]
     context.update(
         edition=edition,
         index=edition.index,
-        coverage=figures.coverage(edition, current),
+        coverage=coverage,
         national=average_dict(national),
         national_previous=average_dict(national_previous) if national_previous else None,
         national_change=national_change,
         previous_edition=previous,
-        regional=[average_dict(regional[r.pk]) | {"name": localized(r), "code": r.code} for r in regions[edition.era]],
+        regional=[average_dict(regional[r.pk]) | {"name": localized(r), "code": r.code} for r in regions],
         leaders=leaders,
         movers_up=up,
         movers_down=down,
@@ -768,14 +813,153 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     # The map and its table show the units it can draw: all of them in real data, the 63 with a
     # shape in a scaled synthetic panel, so the page's size does not grow with the panel.
     predecessors = predecessor_codes() if edition.era == Era.UNITS_34 else None
-    drawn = [r for r in rows if (r["slug"] in predecessors if predecessors is not None else r["code"] in shape_codes())]
+    drawn = [row for row in rows if is_drawable(row, edition, predecessors)]
     context.update(
         map_chart=choropleth(edition, drawn, "score", predecessors),
         map_rows=drawn,
-        undrawn=len(rows) - len(drawn),
+        undrawn=coverage.with_any - drawable,
         undrawn_url=reverse("reports:rankings") + "?" + urlencode({"index": index_code, "year": edition.year}),
     )
     return context
+
+
+def overview_results(
+    visible, edition: Edition, coverage: figures.Coverage, previous_results, previous: Edition | None
+) -> list[tuple[ResultValues, int | None]]:
+    """The results of ``edition`` the overview shows, in RESULT_ORDER, each with its effective rank: the
+    ones the map draws, and the candidates for leaders and biggest movers. One query.
+
+    ``visible``: the edition's results the user sees; ``previous_results``: the previous edition's
+    (None without one). Leaders and movers are picked in SQL on the keys the page then sorts them by
+    in Python (effective rank; score change), with RESULT_ORDER breaking ties as the stable Python sorts
+    do: the first OVERVIEW_TOP by each key hold the rows the page shows, so the page reads a bounded
+    number of rows and shows the ones a sort of the whole edition would.
+    """
+    rank = effective_rank(visible, edition) if computes_ranks(coverage) else F("rank")
+    leaders = (
+        visible.filter(Q(rank__isnull=False) | Q(score__isnull=False))
+        .alias(effective_rank=rank)
+        .order_by(F("effective_rank").asc(nulls_last=True), *RESULT_ORDER)
+        .values("pk")[:OVERVIEW_TOP]
+    )
+    movers = biggest_movers_sql(visible, edition, previous_results, previous)
+    shown = (
+        visible.filter(drawable_q(edition) | Q(pk__in=leaders) | Q(pk__in=movers))
+        .annotate(shown_rank=rank)
+        .order_by(*RESULT_ORDER)
+        .values_list(*RESULT_ROW_FIELDS, "shown_rank")
+    )
+    return [(ResultValues(*row[:9], province=UnitValues(*row[9:-1])), row[-1]) for row in shown]
+
+
+# Each result's score change (the ``score_delta`` of figures.change_between), in SQL. Its priors are the
+# results a year earlier ("before": the previous edition's that the user sees) of its unit, unless the
+# unit is of another era than the edition and has a successor, and of the units of another era whose
+# successor it is (merged into it in July 2025). Exactly one prior: the score change when both scores
+# are held; none when only a rank change is ({rank_case}: when both years rank the same number of
+# units); otherwise, as with no prior, the change a source reports. Several priors: no change. Joined,
+# a unit's own prior is one row at most and each predecessor's one, so a change costs a few lookups
+# and is computed once per unit.
+SCORE_CHANGES_SQL = """
+WITH "before" AS ({before})
+SELECT r."id", r."rank", r."score", p."name",
+    CASE
+        WHEN {count} = 1 AND r."score" IS NOT NULL AND {prior_score} IS NOT NULL
+            THEN ROUND(r."score" - {prior_score}, 2)
+        {rank_case}
+        WHEN {count} > 1 THEN NULL
+        ELSE r."reported_score_delta"
+    END AS "change"
+FROM {result} r
+JOIN {province} p ON p."id" = r."province_id"
+LEFT JOIN "before" own ON own."province_id" = r."province_id" AND (p."era" = %s OR p."successor_id" IS NULL)
+LEFT JOIN {province} merged ON merged."successor_id" = r."province_id" AND merged."era" <> %s
+LEFT JOIN "before" prior ON prior."province_id" = merged."id"
+WHERE r."id" IN ({visible})
+GROUP BY r."id", r."rank", r."score", r."reported_score_delta", p."name"
+"""
+SCORE_CHANGES_COUNT = '(MAX(CASE WHEN own."id" IS NULL THEN 0 ELSE 1 END) + COUNT(prior."id"))'
+SCORE_CHANGES_PRIOR = 'MAX(COALESCE(own."{0}", prior."{0}"))'  # the single prior's figure, when there is one
+SCORE_CHANGES_RANK_CASE = (
+    f'WHEN {SCORE_CHANGES_COUNT} = 1 AND r."rank" IS NOT NULL '
+    f"AND {SCORE_CHANGES_PRIOR.format('rank')} IS NOT NULL THEN NULL"
+)
+# The ids of the results with the biggest score gains and losses, each in the order figures.biggest_movers
+# sorts them by (ties in RESULT_ORDER).
+MOVERS_SQL = """
+SELECT "id" FROM (
+    SELECT "id",
+        ROW_NUMBER() OVER (ORDER BY "change" DESC NULLS LAST, {order}) AS "gain",
+        ROW_NUMBER() OVER (ORDER BY "change" ASC NULLS LAST, {order}) AS "loss"
+    FROM ({changes}) "changes"
+) "ranked"
+WHERE "gain" <= %s OR "loss" <= %s
+"""
+
+
+def score_changes_sql(visible, edition: Edition, previous_results, previous: Edition | None) -> tuple[str, list]:
+    """SQL of each result of ``edition`` with its ``change``: the ``score_delta`` that
+    ``figures.changes_for`` gives it, and the columns of RESULT_ORDER (id, rank, score, name).
+
+    ``visible``: the edition's results the user sees; ``previous_results``: the previous edition's
+    (None without one); the SQL holds their visibility rule as they compile. Written in SQL: the ORM's
+    form of these joins and aggregates took longer to build and compile (some 10 ms a request) than
+    the rest of the overview.
+    """
+    quote = connection.ops.quote_name
+    tables = {"result": quote(Result._meta.db_table), "province": quote(Province._meta.db_table)}
+    if previous_results is None:
+        before_sql = 'SELECT "id", "province_id", "score", "rank" FROM {result} WHERE 1 = 0'.format(**tables)
+        before_params = ()
+    else:
+        before = previous_results.values("id", "province_id", "score", "rank")
+        before_sql, before_params = before.query.sql_with_params()
+    visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+    same_units = previous is not None and previous.units_ranked == edition.units_ranked
+    sql = SCORE_CHANGES_SQL.format(
+        before=before_sql,
+        visible=visible_sql,
+        count=SCORE_CHANGES_COUNT,
+        prior_score=SCORE_CHANGES_PRIOR.format("score"),
+        rank_case=SCORE_CHANGES_RANK_CASE if same_units else "",
+        **tables,
+    )
+    return sql, [*before_params, edition.era, edition.era, *visible_params]
+
+
+def biggest_movers_sql(visible, edition: Edition, previous_results, previous: Edition | None) -> RawSQL:
+    """The ids of the ``OVERVIEW_TOP`` results of ``edition`` with the biggest score gains and the
+    ``OVERVIEW_TOP`` with the biggest losses (``score_changes_sql``), ties broken by RESULT_ORDER as the
+    stable sort of ``figures.biggest_movers`` breaks them. The ids include rows that did not move when
+    fewer did: the page's Python sort leaves those out."""
+    changes, params = score_changes_sql(visible, edition, previous_results, previous)
+    order = '"rank" ASC NULLS FIRST, "score" DESC NULLS LAST, "name", "id"'  # RESULT_ORDER
+    sql = MOVERS_SQL.format(changes=changes, order=order)
+    return RawSQL(sql, [*params, OVERVIEW_TOP, OVERVIEW_TOP])
+
+
+def prior_results(previous_results, previous: Edition, units: list[int]) -> list[ResultValues]:
+    """The results among ``previous_results`` that ``figures.changes_for`` compares ``units``' results
+    with: the units' own and those of the units merged into them, in RESULT_ORDER. One query."""
+    found = result_values(
+        previous_results.filter(Q(province_id__in=units) | Q(province__successor_id__in=units)).order_by(*RESULT_ORDER)
+    )
+    for result in found:
+        result.edition = previous
+    return found
+
+
+def regional_averages_of(edition: Edition, regions) -> dict[int, figures.Average]:
+    """``figures.regional_averages`` of ``edition`` from its stored regional totals (``attach_statistics``
+    with ``regions_of``): the published average of a region where a source states one, else the mean
+    of the scores held, out of the region's ``unit_count`` units."""
+    stated = {a.region_id: a.value for a in published_averages([], regions=regions) if a.edition_id == edition.pk}
+    return {
+        region.pk: figures.average_from_totals(
+            stated.get(region.pk), *edition.held_regions.get(region.pk, (None, 0)), region.unit_count
+        )
+        for region in regions
+    }
 
 
 def national_average_of(edition: Edition) -> figures.Average:
@@ -922,6 +1106,14 @@ def drawable_q(edition: Edition) -> Q:
     return Q(province__era=Era.UNITS_63, province__code__in=shape_codes())
 
 
+def is_drawable(row: dict, edition: Edition, predecessors: dict[str, list[str]] | None) -> bool:
+    """``drawable_q`` on a row already read (``result_row``); ``predecessors``: ``predecessor_codes()``
+    for a 34-era edition, else None."""
+    if row["era"] != edition.era:
+        return False
+    return row["slug"] in predecessors if predecessors is not None else row["code"] in shape_codes()
+
+
 def predecessor_codes() -> dict[str, list[str]]:
     """Slug of each 34-era unit → the GSO codes of the 63-era units it was formed from that have a shape (one query)."""
     out: dict[str, list[str]] = defaultdict(list)
@@ -933,6 +1125,35 @@ def predecessor_codes() -> dict[str, list[str]]:
     for code, successor in old_units:
         out[successor].append(code)
     return dict(out)
+
+
+def edition_coverage(visible, edition: Edition) -> tuple[figures.Coverage, int]:
+    """``figures.coverage`` of ``edition`` over ``visible`` (its results the user sees), and how many of
+    them the map can draw: one aggregate query, however many units the edition ranks."""
+    counts = visible.aggregate(
+        with_score=Count("pk", filter=Q(score__isnull=False)),
+        with_rank=Count("pk", filter=Q(rank__isnull=False)),
+        with_any=Count("pk"),
+        drawn=Count("pk", filter=drawable_q(edition)),
+    )
+    coverage = figures.Coverage(counts["with_score"], counts["with_rank"], counts["with_any"], edition.units_ranked)
+    return coverage, counts["drawn"]
+
+
+def computes_ranks(coverage: figures.Coverage) -> bool:
+    """Whether ``figures.effective_ranks`` computes ranks from scores: some rank is not published and
+    every unit has a score."""
+    return coverage.with_rank < coverage.with_any and coverage.is_complete
+
+
+def effective_rank(visible, edition: Edition):
+    """``figures.effective_ranks`` of the results of ``edition`` as an SQL expression, for when ranks
+    are computed (``computes_ranks``): the published rank, else (a score held) 1 + the units of
+    ``visible`` (the edition's results the user sees) scoring better, without loading them."""
+    better = "score__gt" if edition.index.higher_is_better else "score__lt"
+    ahead = visible.filter(**{better: OuterRef("score")}).values("edition").annotate(n=Count("pk")).values("n")
+    computed = Case(When(score__isnull=False, then=Coalesce(Subquery(ahead[:1]), 0) + 1))
+    return Coalesce("rank", computed, output_field=IntegerField())
 
 
 def map_page(params: QueryDict, user) -> dict[str, Any]:
@@ -957,31 +1178,16 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
     if edition is None:
         raise Http404(_("Không có kỳ công bố năm %(year)s.") % {"year": year})
     visible = Result.objects.visible_to(user).filter(edition=edition).order_by()
-    drawable = drawable_q(edition)
-    counts = visible.aggregate(
-        with_score=Count("pk", filter=Q(score__isnull=False)),
-        with_rank=Count("pk", filter=Q(rank__isnull=False)),
-        with_any=Count("pk"),
-        drawn=Count("pk", filter=drawable),
-    )
-    coverage = figures.Coverage(counts["with_score"], counts["with_rank"], counts["with_any"], edition.units_ranked)
-    drawn = visible.filter(drawable).select_related("province__region")
-    # figures.effective_ranks on the whole edition, without loading it: a rank computed from scores
-    # (only when some are unpublished and every unit has a score) is 1 + the units scoring better.
-    compute_ranks = counts["with_rank"] < counts["with_any"] and coverage.is_complete
-    if compute_ranks:
-        better = "score__gt" if edition.index.higher_is_better else "score__lt"
-        ahead = visible.filter(**{better: OuterRef("score")}).values("edition").annotate(n=Count("pk")).values("n")
-        drawn = drawn.annotate(units_ahead=Subquery(ahead[:1]))
+    coverage, drawable = edition_coverage(visible, edition)
+    drawn = visible.filter(drawable_q(edition)).select_related("province__region")
+    if computes_ranks(coverage):
+        drawn = drawn.annotate(effective_rank=effective_rank(visible, edition))
     results = list(drawn.order_by("rank", "-score", "province__name"))
     rows = []
     for r in results:
         r.edition = edition
-        rank = r.rank
-        if rank is None and compute_ranks and r.score is not None:
-            rank = (r.units_ahead or 0) + 1
-        rows.append(result_row(r, figures.NO_CHANGE, rank))
-    undrawn = counts["with_any"] - counts["drawn"]
+        rows.append(result_row(r, figures.NO_CHANGE, getattr(r, "effective_rank", r.rank)))
+    undrawn = coverage.with_any - drawable
     return {
         "indices": index_choices(editions),
         "index_code": index_code,
