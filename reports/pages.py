@@ -2,9 +2,12 @@
 
 Each function takes what the request says (parameters, user) and returns the template context:
 numbers are Decimals (templates localise them), chart figures are plain Plotly dicts (rendered
-with ``json_script``). Query counts are constant: every function loads whole editions or whole
-series in a fixed number of queries and works in memory afterwards. Every queryset of results and
-editions goes through ``visible_to(user)`` and ``in_dataset()``.
+with ``chart_json``). Query counts are constant, and what a page reads is bounded by what it shows:
+averages, leaders and spreads come from the stored edition statistics (``attach_statistics``), the
+map and overview read the units the map can draw, rankings the rows of one page (plus the few
+figures every unit is sorted on). Every queryset of results and editions goes through
+``visible_to(user)`` and ``in_dataset()``; the one hand-written SQL (``score_changes_sql``) is
+built around those querysets' compiled SQL.
 """
 
 from __future__ import annotations
