@@ -22,8 +22,6 @@ from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
-
 from provinces.text import fold
 
 from .models import Edition, PublishedAverage, Result
@@ -251,19 +249,6 @@ def effective_ranks(
         return published
     computed = ranks_from_scores({r.pk: r.score for r in results}, higher_is_better)
     return {pk: published[pk] if published[pk] is not None else computed[pk] for pk in published}
-
-
-def edition_results(edition: Edition, user) -> list[Result]:
-    """An edition's results visible to ``user``, with province, region and component scores: three queries."""
-    from .models import ComponentScore
-
-    return list(
-        Result.objects.visible_to(user)
-        .filter(edition=edition)
-        .select_related("province__region", "edition")
-        .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
-        .order_by("rank", "-score", "province__name")
-    )
 
 
 # --------------------------------------------------------------------------- dashboard figures

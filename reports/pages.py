@@ -312,6 +312,18 @@ RESULT_ROW_FIELDS = (
 )
 
 
+# The order an edition's results are read in before a page sorts them in Python (those sorts are stable,
+# so this breaks their ties): published rank, then score, then name. NULLs are placed explicitly, where
+# SQLite places them by default, so that SQLite and PostgreSQL return the same rows in the same order;
+# the id last makes even a full tie deterministic, which the overview's selection relies on.
+RESULT_ORDER = (
+    F("rank").asc(nulls_first=True),
+    F("score").desc(nulls_last=True),
+    F("province__name").asc(),
+    F("pk").asc(),
+)
+
+
 @dataclass(slots=True)
 class UnitValues:
     """A unit as ``result_row`` and ``figures`` read it, built from plain values (no model instance)."""
@@ -516,7 +528,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         result_values(
             Result.objects.visible_to(user)
             .filter(edition__in=[e.pk for e in (edition, previous) if e])
-            .order_by("rank", "-score", "province__name")
+            .order_by(*RESULT_ORDER)
         )
         if edition
         else []
@@ -739,16 +751,6 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
 # --------------------------------------------------------------------------- overview
 
 
-# The order an edition's results are read in before a page sorts them in Python (those sorts are stable,
-# so this breaks their ties): published rank, then score, then name. NULLs are placed explicitly, where
-# SQLite places them by default, so that SQLite and PostgreSQL return the same rows in the same order;
-# the id last makes even a full tie deterministic, which the overview's selection relies on.
-RESULT_ORDER = (
-    F("rank").asc(nulls_first=True),
-    F("score").desc(nulls_last=True),
-    F("province__name").asc(),
-    F("pk").asc(),
-)
 # Leaders, biggest gains and biggest losses on the overview: at most this many of each.
 OVERVIEW_TOP = 5
 
@@ -1185,7 +1187,7 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
     drawn = visible.filter(drawable_q(edition)).select_related("province__region")
     if computes_ranks(coverage):
         drawn = drawn.annotate(effective_rank=effective_rank(visible, edition))
-    results = list(drawn.order_by("rank", "-score", "province__name"))
+    results = list(drawn.order_by(*RESULT_ORDER))
     rows = []
     for r in results:
         r.edition = edition

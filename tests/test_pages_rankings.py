@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from provinces.models import Province
 from reports.models import Edition, Result, Status
 
 pytestmark = pytest.mark.usefixtures("real_data")
@@ -255,3 +256,20 @@ def test_unreviewed_suggestions_are_never_shown(client):
     shown = {c["quote"] for r in rows for c in r["citations"]}
     assert not shown & set(suggested.values_list("quote", flat=True))
     assert all(c["state"] == Citation.State.CONFIRMED for r in rows for c in r["citations"])
+
+
+def test_units_without_a_published_rank_follow_by_score_then_name_on_every_database(client):
+    edition = Edition.objects.get(index__code="PAR_INDEX", year=2023, is_synthetic=False)
+    ranked = list(edition.results.filter(rank__isnull=False, score__isnull=False).order_by("rank")[:4])
+    # four units lose their published rank; two of them tie on score, one has no score either
+    for result, score in zip(ranked, ("70.00", "75.00", "75.00", None), strict=True):
+        Result.objects.filter(pk=result.pk).update(rank=None, score=score)
+    rows = client.get(URL, {"year": 2023}).context["rows"]
+    changed = {r.province.name for r in ranked}
+    unranked = [r["province"] for r in rows if r["province"] in changed]
+    tied = list(
+        Province.objects.filter(pk__in=[r.province_id for r in ranked[1:3]])
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    assert unranked == [*tied, ranked[0].province.name, ranked[3].province.name]
