@@ -1671,8 +1671,14 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)
     year_param = params.get("year") or ""
-    chosen = Province.objects.in_dataset().filter(slug__in=slugs).values("slug", "name", "era", "is_synthetic")
-    known = {u["slug"]: u for u in chosen} if slugs else {}
+    # the chosen units and, in the same query, their predecessors (offered when a unit has no results yet)
+    chosen = list(
+        Province.objects.in_dataset()
+        .filter(Q(slug__in=slugs) | Q(successor__slug__in=slugs))
+        .order_by("name")
+        .values("slug", "name", "era", "is_synthetic", "successor__slug")
+    )
+    known = {u["slug"]: u for u in chosen if u["slug"] in slugs} if slugs else {}
     unknown = [s for s in slugs if s not in known]
     if unknown:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": unknown[0]})
@@ -1699,6 +1705,17 @@ def compare_page(params: QueryDict, user) -> dict[str, Any]:
                 "era": unit["era"],
                 "by_year": own,
                 "remove_url": compare_url([s for s in slugs if s != slug], index_code, year_param),
+                # a merged unit's results before 1 July 2025 are its predecessors': offer them
+                "predecessors": []
+                if own
+                else [
+                    {
+                        "label": unit_label(p["name"], p["era"], p["is_synthetic"]),
+                        "add_url": compare_url([*slugs, p["slug"]], index_code, year_param),
+                    }
+                    for p in chosen
+                    if p["successor__slug"] == slug and p["slug"] not in slugs
+                ],
             }
         )
     table = [

@@ -279,3 +279,24 @@ def test_two_units_of_the_same_name_are_told_apart_in_the_table_and_the_chart(cl
     assert ">Quảng Ninh (trước 2025)</a></th>" in html
     names = [trace["name"] for trace in response.context["score_chart"]["data"]]
     assert names == ["Quảng Ninh", "Quảng Ninh (trước 2025)"]
+
+
+def test_a_unit_without_results_offers_its_predecessors_to_add(client):
+    # the 34 units formed on 1 July 2025 have no real results yet; Quảng Ninh kept its territory
+    response = client.get(reverse("reports:compare"), {"p": ["quang-ninh", "ha-noi-truoc-2025"]})
+    html = response.content.decode()
+    assert "Quảng Ninh chưa có kết quả của chỉ số này" in html
+    offered = response.context["units"][0]["predecessors"]
+    assert [p["label"] for p in offered] == ["Quảng Ninh (trước 2025)"]
+    assert parse_qs(urlsplit(offered[0]["add_url"]).query)["p"] == [
+        "quang-ninh",
+        "ha-noi-truoc-2025",
+        "quang-ninh-truoc-2025",
+    ]
+    assert response.context["units"][1]["predecessors"] == []  # a unit with results offers nothing
+
+
+def test_the_predecessors_note_in_english(client):
+    with translation.override("en"):
+        response = client.get(reverse("reports:compare"), {"p": ["quang-ninh"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "has no results for this index yet" in response.content.decode()
