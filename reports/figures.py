@@ -464,7 +464,10 @@ def _result_changed(sender, instance, origin=None, **kwargs) -> None:
 def _component_score_changed(sender, instance, origin=None, **kwargs) -> None:
     if origin is not None and _origin_model(origin) is not sender:
         return  # deleted with its result or edition: that delete refreshes (or removes) the statistics
-    edition_id = Result.objects.filter(pk=instance.result_id).values_list("edition_id", flat=True).first()
+    if sender.result.is_cached(instance):  # imports and the admin hold the result: no query per score
+        edition_id = instance.result.edition_id
+    else:
+        edition_id = Result.objects.filter(pk=instance.result_id).values_list("edition_id", flat=True).first()
     if edition_id is not None:
         refresh_statistics([edition_id])
 

@@ -219,3 +219,18 @@ def test_the_overview_distribution_reads_the_stored_spread_of_every_year(real_da
             assert row["median"] == quartiles(scores)[1]
             label = f"{edition.year} ({len(scores)}/{edition.units_ranked})"
             assert box["median"][box["x"].index(label)] == float(row["median"])
+
+
+def test_an_import_asks_no_query_per_component_score_to_find_its_edition(real_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    par = Index.objects.get(code="PAR_INDEX")
+    report = imports.validate(FULL_CSV.read_bytes(), FULL_CSV.name, index=par, year=2023, synthetic=True)
+    with CaptureQueriesContext(connection) as queries:
+        imports.apply(report)
+    lookups = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "reports_result"."edition_id" AS "edition_id" FROM')
+    ]
+    assert lookups == []
+    assert_statistics_match_results()
