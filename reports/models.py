@@ -261,6 +261,12 @@ def visible_results_q(user, prefix: str = "") -> Q:
     return published
 
 
+def sees_whole(edition, user) -> bool:
+    """Whether ``user`` sees every result of ``edition`` (and so its stored statistics): anyone sees a
+    published edition whole; of a draft, an officer sees only their own row."""
+    return edition.status == Status.PUBLISHED or can_see_drafts(user)
+
+
 class Result(models.Model):
     """A unit's result in one edition: total score, rank and group as published."""
 

@@ -56,7 +56,7 @@ from .models import (
     Result,
     SourceArticle,
     Status,
-    can_see_drafts,
+    sees_whole,
     visible_results_q,
 )
 
@@ -130,11 +130,6 @@ def visible_editions(user, region_id: int | None = None) -> list[Edition]:
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
     return list(editions.order_by("index__order", "index__code", "-year"))
-
-
-def sees_whole(edition: Edition, user) -> bool:
-    """Whether ``user`` sees every result of ``edition``: an officer sees only their own row of a draft."""
-    return edition.status == Status.PUBLISHED or can_see_drafts(user)
 
 
 def attach_statistics(
@@ -1280,9 +1275,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     region_units = {Era.UNITS_63: province.region_units_63 or 0, Era.UNITS_34: province.region_units_34 or 0}
     trend = {}
     for edition in of_index:
-        national = figures.average_from_totals(
-            edition.published_national, edition.held_total, edition.held_count or 0, edition.units_ranked
-        )
+        national = national_average_of(edition)
         regional = None
         if province.region_id:
             regional = figures.average_from_totals(
