@@ -29,6 +29,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     When,
 )
@@ -59,6 +60,7 @@ from .models import (
     sees_whole,
     visible_results_q,
 )
+from .prepared import prepared
 
 DEFAULT_INDEX = "PAR_INDEX"
 # Rows per rankings page: every real edition (63 or 34 units) fits on one page; larger (synthetic)
@@ -118,6 +120,11 @@ def visible_editions(user, region_id: int | None = None) -> list[Edition]:
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
     query of their own.
     """
+    return _visible_editions(user, region_id=region_id)
+
+
+@prepared("region_id")
+def _visible_editions(user, *, region_id: int | None) -> QuerySet[Edition]:
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
         Edition.objects.visible_to(user)
@@ -129,7 +136,7 @@ def visible_editions(user, region_id: int | None = None) -> list[Edition]:
         editions = editions.annotate(
             published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
         )
-    return list(editions.order_by("index__order", "index__code", "-year"))
+    return editions.order_by("index__order", "index__code", "-year")
 
 
 def attach_statistics(
@@ -237,15 +244,7 @@ def regions_by_era(edition: Edition | None = None) -> dict[int, list[Region]]:
 
     With ``edition``, each also carries the ``published_average`` a source states for it then.
     """
-    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(provinces__is_synthetic=False)
-    regions = Region.objects.annotate(
-        units_63=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_63)),
-        units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
-    )
-    if edition is not None:
-        stated = PublishedAverage.objects.filter(edition=edition, region=OuterRef("pk")).values("value")[:1]
-        regions = regions.annotate(published_average=Subquery(stated))
-    regions = list(regions)
+    regions = _regions(None, edition_id=edition.pk if edition else None)
     out: dict[int, list[Region]] = {}
     for era, attr in ((Era.UNITS_63, "units_63"), (Era.UNITS_34, "units_34")):
         out[era] = []
@@ -255,6 +254,19 @@ def regions_by_era(edition: Edition | None = None) -> dict[int, list[Region]]:
             copied.published_edition_id = edition.pk if edition else None
             out[era].append(copied)
     return out
+
+
+@prepared("edition_id")
+def _regions(user, *, edition_id: int | None) -> QuerySet[Region]:
+    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(provinces__is_synthetic=False)
+    regions = Region.objects.annotate(
+        units_63=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_63)),
+        units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
+    )
+    if edition_id is not None:
+        stated = PublishedAverage.objects.filter(edition_id=edition_id, region=OuterRef("pk")).values("value")[:1]
+        regions = regions.annotate(published_average=Subquery(stated))
+    return regions
 
 
 def pick_index(editions: list[Edition], code: str | None) -> str:
@@ -354,7 +366,26 @@ class ResultValues:
 
 def result_values(queryset) -> list[ResultValues]:
     """``queryset`` (of results) as ResultValues, in its order: one query, no model instances."""
-    return [ResultValues(*row[:9], province=UnitValues(*row[9:])) for row in queryset.values_list(*RESULT_ROW_FIELDS)]
+    return _as_result_values(queryset.values_list(*RESULT_ROW_FIELDS))
+
+
+def _as_result_values(rows) -> list[ResultValues]:
+    return [ResultValues(*row[:9], province=UnitValues(*row[9:])) for row in rows]
+
+
+@prepared("edition_ids")
+def _edition_result_values(user, *, edition_ids: list[int]) -> QuerySet[Result]:
+    return (
+        Result.objects.visible_to(user)
+        .filter(edition__in=edition_ids)
+        .order_by(*RESULT_ORDER)
+        .values_list(*RESULT_ROW_FIELDS)
+    )
+
+
+def _edition_results(user, edition_ids: list[int]) -> list[ResultValues]:
+    """The results ``user`` may see of these editions, as ResultValues in RESULT_ORDER."""
+    return _as_result_values(_edition_result_values(user, edition_ids=edition_ids))
 
 
 @functools.lru_cache(maxsize=1)
@@ -399,15 +430,22 @@ def edition_components(edition: Edition) -> list[dict]:
     """The components an edition holds scores for (key, name, max points), in order: one query of a
     few stored-statistics rows, however many units the edition ranks."""
     english = in_english()
-    rows = (
-        EditionStatistic.objects.filter(edition=edition, region__isnull=True, component__isnull=False, units_held__gt=0)
-        .order_by("component__order")
-        .values_list("component__key", "component__name", "component__name_en", "component__max_points")
-    )
+    rows = _edition_components(None, edition_id=edition.pk)
     return [
         {"key": key, "name": name_en if english and name_en else name, "max_points": max_points}
         for key, name, name_en, max_points in rows
     ]
+
+
+@prepared("edition_id")
+def _edition_components(user, *, edition_id: int) -> QuerySet[EditionStatistic]:
+    return (
+        EditionStatistic.objects.filter(
+            edition_id=edition_id, region__isnull=True, component__isnull=False, units_held__gt=0
+        )
+        .order_by("component__order")
+        .values_list("component__key", "component__name", "component__name_en", "component__max_points")
+    )
 
 
 def component_scores_of(edition: Edition, user, result_ids=None, key: str | None = None) -> dict[int, dict[str, dict]]:
@@ -416,16 +454,28 @@ def component_scores_of(edition: Edition, user, result_ids=None, key: str | None
     ``result_ids`` limits it to those results (the rows of one page), ``key`` to one component (to
     sort every row by it), so a page reads a bounded number of scores.
     """
-    visible = Q() if sees_whole(edition, user) else visible_results_q(user, "result__")
-    rows = ComponentScore.objects.filter(visible, result__edition=edition).order_by()
+    rows = _component_scores(
+        user,
+        whole=sees_whole(edition, user),
+        edition_id=edition.pk,
+        result_ids=None if result_ids is None else list(result_ids),
+        key=key,
+    )
+    by_result: dict[int, dict[str, dict]] = defaultdict(dict)
+    for result_id, component_key, score, rank in rows:
+        by_result[result_id][component_key] = {"score": score, "rank": rank}
+    return by_result
+
+
+@prepared("edition_id", "result_ids", "key")
+def _component_scores(user, *, whole: bool, edition_id: int, result_ids: list[int] | None, key: str | None):
+    visible = Q() if whole else visible_results_q(user, "result__")
+    rows = ComponentScore.objects.filter(visible, result__edition_id=edition_id).order_by()
     if result_ids is not None:
         rows = rows.filter(result_id__in=result_ids)
     if key is not None:
         rows = rows.filter(component__key=key)
-    by_result: dict[int, dict[str, dict]] = defaultdict(dict)
-    for result_id, component_key, score, rank in rows.values_list("result_id", "component__key", "score", "rank"):
-        by_result[result_id][component_key] = {"score": score, "rank": rank}
-    return by_result
+    return rows.values_list("result_id", "component__key", "score", "rank")
 
 
 def sort_rows(rows: list[dict], sort: str) -> list[dict]:
@@ -458,7 +508,27 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
         return {}
     out: dict[int, list[dict]] = defaultdict(list)
     metrics = dict(Citation._meta.get_field("metric").flatchoices)
-    citations = (
+    citations = _citations(None, result_ids=list(result_ids), states=tuple(states))
+    for result_id, metric, number, text, quote, conflict, state, article_pk, title, url, publisher in citations:
+        out[result_id].append(
+            {
+                "metric": str(metrics.get(metric, metric)),
+                "value": number if number is not None else text,
+                "quote": quote,
+                "conflict": conflict,
+                "state": state,
+                "article_pk": article_pk,
+                "article_title": title or url or f"#{article_pk}",
+                "article_url": url,
+                "publisher": publisher,
+            }
+        )
+    return out
+
+
+@prepared("result_ids")
+def _citations(user, *, result_ids: list[int], states: tuple[str, ...]) -> QuerySet[Citation]:
+    return (
         Citation.objects.filter(result_id__in=result_ids, state__in=states)
         .order_by("result_id", "metric", "pk")
         .values_list(
@@ -475,21 +545,6 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
             "article__publisher",
         )
     )
-    for result_id, metric, number, text, quote, conflict, state, article_pk, title, url, publisher in citations:
-        out[result_id].append(
-            {
-                "metric": str(metrics.get(metric, metric)),
-                "value": number if number is not None else text,
-                "quote": quote,
-                "conflict": conflict,
-                "state": state,
-                "article_pk": article_pk,
-                "article_title": title or url or f"#{article_pk}",
-                "article_url": url,
-                "publisher": publisher,
-            }
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- rankings
@@ -519,15 +574,7 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     previous = next((e for e in of_index if edition and e.year == edition.year - 1), None)
     # This edition's and the previous one's results with their units (only the columns the rows
     # use); editions and regions are attached from what the page already holds.
-    results = (
-        result_values(
-            Result.objects.visible_to(user)
-            .filter(edition__in=[e.pk for e in (edition, previous) if e])
-            .order_by(*RESULT_ORDER)
-        )
-        if edition
-        else []
-    )
+    results = _edition_results(user, edition_ids=[e.pk for e in (edition, previous) if e]) if edition else []
     editions_by_id = {e.pk: e for e in (edition, previous) if e}
     region_by_id = {r.pk: r for r in regions}
     for r in results:
