@@ -159,26 +159,8 @@ def attach_statistics(
     spread: dict[int, dict] = {}
     whole = [e.pk for e in editions if sees_whole(e, user)]
     if whole:
-        wanted = Q(component__isnull=True, region__isnull=True)
-        if region_id is not None:
-            wanted |= Q(component__isnull=True, region_id=region_id)
-        if regions_of is not None:
-            wanted |= Q(component__isnull=True, region__isnull=False, edition_id=regions_of)
-        if components_of is not None:
-            wanted |= Q(edition_id=components_of, component__isnull=False, region__isnull=True, units_held__gt=0)
-        stored = EditionStatistic.objects.filter(wanted, edition_id__in=whole).values_list(
-            "edition_id",
-            "region_id",
-            "component__key",
-            "total",
-            "units_held",
-            "lowest",
-            "lower_quartile",
-            "median",
-            "upper_quartile",
-            "highest",
-            "leaders",
-            "leaders_count",
+        stored = _statistics(
+            None, edition_ids=whole, region_id=region_id, regions_of=regions_of, components_of=components_of
         )
         for edition_id, region, key, total, held, low, q1, median, q3, high, leaders, leaders_count in stored:
             if key is not None:
@@ -207,6 +189,33 @@ def attach_statistics(
         edition.held_regions = regional.get(edition.pk, {})
         edition.component_summaries = parts.get(edition.pk, {})
         edition.spread = spread.get(edition.pk, {"units": 0})
+
+
+@prepared("edition_ids", "region_id", "regions_of", "components_of")
+def _statistics(
+    user, *, edition_ids: list[int], region_id: int | None, regions_of: int | None, components_of: int | None
+) -> QuerySet[EditionStatistic]:
+    wanted = Q(component__isnull=True, region__isnull=True)
+    if region_id is not None:
+        wanted |= Q(component__isnull=True, region_id=region_id)
+    if regions_of is not None:
+        wanted |= Q(component__isnull=True, region__isnull=False, edition_id=regions_of)
+    if components_of is not None:
+        wanted |= Q(edition_id=components_of, component__isnull=False, region__isnull=True, units_held__gt=0)
+    return EditionStatistic.objects.filter(wanted, edition_id__in=edition_ids).values_list(
+        "edition_id",
+        "region_id",
+        "component__key",
+        "total",
+        "units_held",
+        "lowest",
+        "lower_quartile",
+        "median",
+        "upper_quartile",
+        "highest",
+        "leaders",
+        "leaders_count",
+    )
 
 
 def published_averages(editions, region_id: int | None = None, regions=()) -> list[PublishedAverage]:
@@ -584,7 +593,9 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).
     components = edition_components(edition) if edition else []
-    queryset = Result.objects.visible_to(user).filter(edition=edition) if edition else Result.objects.none()
+    # The filterset's queryset is read only when the rows are narrowed (region, group, search); the
+    # visibility rule and the edition are applied then, not built on every request.
+    queryset = Result.objects.all()
     filterset = ResultFilterSet(
         data,
         queryset,
@@ -607,7 +618,11 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
 
     cleaned = filterset.form.cleaned_data
     narrowed = any(cleaned.get(name) for name in ("region", "group", "q"))
-    shown_ids = set(filterset.qs.values_list("pk", flat=True)) if narrowed else {r.pk for r in all_results}
+    shown_ids = (
+        set(filterset.qs.filter(visible_results_q(user), edition=edition).values_list("pk", flat=True))
+        if narrowed
+        else {r.pk for r in all_results}
+    )
     changes = figures.changes_for(all_results, edition, previous_results)
     published = published_averages([edition], regions=regions)
     national = figures.national_average(edition, all_results, published)
@@ -1260,19 +1275,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     editions' stored statistics (averages, leaders), the unit's results, its component scores,
     citations, articles: seven, however many units and years the database holds.
     """
-    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(is_synthetic=False)
-
-    def units_in_region(era: int) -> Subquery:
-        same = Province.objects.filter(in_dataset, region=OuterRef("region"), era=era).order_by()
-        return Subquery(same.values("region").annotate(n=Count("pk")).values("n")[:1])
-
-    units = list(
-        Province.objects.in_dataset()
-        .filter(Q(slug=slug) | Q(successor__slug=slug))
-        .select_related("region", "successor")
-        .annotate(region_units_63=units_in_region(Era.UNITS_63), region_units_34=units_in_region(Era.UNITS_34))
-        .order_by("name")
-    )
+    units = _unit_and_predecessors(None, slug=slug)
     province = next((u for u in units if u.slug == slug), None)
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
@@ -1284,30 +1287,15 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     unit_ids = {u.pk for u in units}
     # Only the unit's and its predecessors' results: averages come as aggregates with the editions,
     # so the page reads the same number of rows however many units an edition ranks.
-    own = list(
-        Result.objects.visible_to(user)
-        .filter(edition__in=[e.pk for e in of_index], province_id__in=unit_ids)
-        .select_related("province__region", "edition")
-    )
+    own = _unit_results(user, edition_ids=[e.pk for e in of_index], unit_ids=sorted(unit_ids))
+    editions_by_id = {e.pk: e for e in of_index}
+    for result in own:  # the editions the page already holds, not a join
+        result.edition = editions_by_id[result.edition_id]
     latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
     attach_statistics(of_index, user, province.region_id, components_of=latest_own.edition_id if latest_own else None)
-    visible_scores = visible_results_q(user, "result__")
-    fields = (
-        "result_id",
-        "result__edition_id",
-        "component__key",
-        "component__name",
-        "component__name_en",
-        "component__max_points",
-        "component__order",
-        "score",
-        "rank",
-    )
     # The unit's component scores over the years (its own rows only: the leaders and averages of
     # each component come with the editions, from the stored statistics).
-    component_rows = list(
-        ComponentScore.objects.filter(visible_scores, result_id__in=[r.pk for r in own]).order_by().values_list(*fields)
-    )
+    component_rows = _unit_component_scores(user, result_ids=[r.pk for r in own])
     latest_summaries: dict[str, figures.ComponentSummary] = {}
     if latest_own is not None and sees_whole(latest_own.edition, user):
         latest_edition = next(e for e in of_index if e.pk == latest_own.edition_id)
@@ -1334,12 +1322,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         trend[edition.pk] = (national, regional)
     citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
     # The unit's articles and, for a merged unit, its predecessors'.
-    articles = list(
-        SourceArticle.objects.filter(provinces__in=[u.pk for u in units])
-        .distinct()
-        .order_by("-published_on", "title")
-        .values("pk", "title", "url", "publisher", "published_on")
-    )
+    articles = _unit_articles(None, unit_ids=sorted(unit_ids))
 
     # Series: the unit itself, then each predecessor separately labelled.
     series = []
@@ -1449,6 +1432,58 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
         "rank_chart": province_rank_chart(series, years, breaks),
         "component_chart": component_chart(sorted(component_series.values(), key=lambda e: e["order"]), breaks),
     }
+
+
+@prepared("slug")
+def _unit_and_predecessors(user, *, slug: str) -> QuerySet[Province]:
+    """The unit whose slug this is and the units merged into it, with the sizes of their regions."""
+    in_dataset = Q() if settings.CCHC_DATASET == "synthetic" else Q(is_synthetic=False)
+
+    def units_in_region(era: int) -> Subquery:
+        same = Province.objects.filter(in_dataset, region=OuterRef("region"), era=era).order_by()
+        return Subquery(same.values("region").annotate(n=Count("pk")).values("n")[:1])
+
+    return (
+        Province.objects.in_dataset()
+        .filter(Q(slug=slug) | Q(successor__slug=slug))
+        .select_related("region", "successor")
+        .annotate(region_units_63=units_in_region(Era.UNITS_63), region_units_34=units_in_region(Era.UNITS_34))
+        .order_by("name")
+    )
+
+
+@prepared("edition_ids", "unit_ids")
+def _unit_results(user, *, edition_ids: list[int], unit_ids: list[int]) -> QuerySet[Result]:
+    return Result.objects.visible_to(user).filter(edition__in=edition_ids, province_id__in=unit_ids).order_by()
+
+
+@prepared("result_ids")
+def _unit_component_scores(user, *, result_ids: list[int]) -> QuerySet[ComponentScore]:
+    return (
+        ComponentScore.objects.filter(visible_results_q(user, "result__"), result_id__in=result_ids)
+        .order_by()
+        .values_list(
+            "result_id",
+            "result__edition_id",
+            "component__key",
+            "component__name",
+            "component__name_en",
+            "component__max_points",
+            "component__order",
+            "score",
+            "rank",
+        )
+    )
+
+
+@prepared("unit_ids")
+def _unit_articles(user, *, unit_ids: list[int]) -> QuerySet[SourceArticle]:
+    return (
+        SourceArticle.objects.filter(provinces__in=unit_ids)
+        .distinct()
+        .order_by("-published_on", "title")
+        .values("pk", "title", "url", "publisher", "published_on")
+    )
 
 
 def _break_shapes(breaks: list[dict]) -> tuple[list, list]:
