@@ -113,23 +113,24 @@ def _layout(**extra) -> dict:
 # --------------------------------------------------------------------------- shared loaders
 
 
-def visible_editions(user, region_id: int | None = None) -> list[Edition]:
-    """Every edition the user may open in this site's dataset, in one query.
+def visible_editions(user, region_id: int | None = None, with_framework: bool = False) -> list[Edition]:
+    """Every edition the user may open in this site's dataset, with its index, in one query.
 
     Each carries ``published_national`` (the national average a source states, or None) and, for
     ``region_id``, ``published_regional``: the averages come with the editions instead of in a
-    query of their own.
+    query of their own. ``with_framework`` joins the framework too (the province page marks its
+    changes).
     """
-    return _visible_editions(user, region_id=region_id)
+    return _visible_editions(user, region_id=region_id, with_framework=with_framework)
 
 
 @prepared("region_id")
-def _visible_editions(user, *, region_id: int | None) -> QuerySet[Edition]:
+def _visible_editions(user, *, region_id: int | None, with_framework: bool) -> QuerySet[Edition]:
     averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
     editions = (
         Edition.objects.visible_to(user)
         .in_dataset()
-        .select_related("index", "framework")
+        .select_related("index", *(["framework"] if with_framework else []))
         .annotate(published_national=Subquery(averages.filter(region__isnull=True).values("value")[:1]))
     )
     if region_id is not None:
@@ -654,7 +655,13 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         return context
     by_id = {r.pk: r for r in all_results}
     page = sortable[pagination["start"] : pagination["end"]]
-    scores_by_result = component_scores_of(edition, user, result_ids=[k["id"] for k in page]) if components else {}
+    # A page holding every result of the edition reads its scores by edition (no list of ids).
+    whole_page = len(page) == len(all_results)
+    scores_by_result = (
+        component_scores_of(edition, user, result_ids=None if whole_page else [k["id"] for k in page])
+        if components
+        else {}
+    )
     rows = [result_row(by_id[k["id"]], changes[k["id"]], ranks[k["id"]], scores_by_result.get(k["id"])) for k in page]
     # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
     # curator has not reviewed are never shown.
@@ -1280,7 +1287,7 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
     predecessors = [u for u in units if u.pk != province.pk]
-    editions = visible_editions(user, region_id=province.region_id)
+    editions = visible_editions(user, region_id=province.region_id, with_framework=True)
     indices = index_choices(editions)
     index_code = pick_index(editions, params.get("index"))
     of_index = sorted((e for e in editions if e.index.code == index_code), key=lambda e: e.year)

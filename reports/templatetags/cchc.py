@@ -158,6 +158,14 @@ def rankings_table(context):
     ).render()
 
 
+@register.simple_tag(takes_context=True)
+def filter_form(context):
+    """The rankings' filter form of a ``rankings_page`` context, built in Python (reports/filtersets.py)."""
+    from reports.filtersets import filter_form_html
+
+    return filter_form_html(context["form"], context.get("groups") or ())
+
+
 # The province page's tables, from a ``province_page`` context (why in Python: reports/tables.py).
 
 
