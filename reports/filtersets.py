@@ -64,9 +64,8 @@ class PlainSelect(forms.Select):
             for sub_value, sub_label in option_label if grouped else ((option_value, option_label),):
                 selected = (not has_selected or self.allow_multiple_selected) and str(sub_value) in chosen
                 has_selected |= selected
-                html.append(
-                    f'\n  <option value="{_text(sub_value)}"{" selected" if selected else ""}>{_text(sub_label)}</option>\n'
-                )
+                chosen_attr = " selected" if selected else ""
+                html.append(f'\n  <option value="{_text(sub_value)}"{chosen_attr}>{_text(sub_label)}</option>\n')
             if grouped:
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
