@@ -28,7 +28,7 @@ from django.utils.text import Truncator, add_truncation_text, calculate_truncate
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from .templatetags.cchc import Language, delta, rankdelta, score
+from .templatetags.cchc import Language, delta, floatformat, rankdelta, score
 
 SORT_ARROWS = {"ascending": ' <span aria-hidden="true">↑</span>', "descending": ' <span aria-hidden="true">↓</span>'}
 
@@ -320,15 +320,20 @@ class RankingsTable:
 
     @staticmethod
     def component_cells(cells: Iterable[dict | None], language: Language) -> str:
-        # score() gives digits and a separator, or the safe dash: nothing to escape.
+        # Digits and a separator, or the safe dash: nothing to escape. floatformat directly, not
+        # score(): a rankings page writes several hundred of these cells.
+        missing = f'<td class="num component">{language.missing}</td>'
+        separator = language.separator
         out = []
         for cell in cells:
             if not cell:
-                out.append(f'<td class="num component">{language.missing}</td>')
+                out.append(missing)
                 continue
+            value = cell.get("score")
             rank = cell.get("rank")
             ranked = f" <small>#{rank}</small>" if rank else ""
-            out.append(f'<td class="num component">{score(cell.get("score", ""), language=language)}{ranked}</td>')
+            shown = language.missing if value is None else floatformat(value, 2, separator)
+            out.append(f'<td class="num component">{shown}{ranked}</td>')
         return "".join(out)
 
     def legend(self) -> str:
