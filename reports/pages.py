@@ -1377,10 +1377,11 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     year_of = {e.pk: e.year for e in of_index}
     own_ids = {r.pk for r in own if r.province_id == province.pk}
     component_series: dict[str, dict] = {}
+    english = in_english()
     for result_id, edition_id, key, name, name_en, max_points, order, score, rank in component_rows:
-        name = name_en if in_english() and name_en else name
         if result_id not in own_ids:
             continue
+        name = name_en if english and name_en else name
         entry = component_series.setdefault(key, {"key": key, "name": name, "order": order, "points": []})
         entry["points"].append(
             {
@@ -1407,7 +1408,6 @@ def province_page(slug: str, params: QueryDict, user) -> dict[str, Any]:
     gaps = []
     if latest_own:
         own_scores = {key: score for rid, _e, key, *_rest, score, _rank in component_rows if rid == latest_own.pk}
-        english = in_english()
         components = sorted(
             {
                 (order, key, name_en if english and name_en else name, mx)
