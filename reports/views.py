@@ -52,8 +52,6 @@ def rankings(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/rankings.html", context, status=400)
     if not context["valid"]:
         status = 404 if not context["indices"] else 400
-        if fmt:
-            return render(request, "reports/rankings.html", context, status=status)
         return render(request, "reports/rankings.html", context, status=status)
     if fmt:
         return rankings_file(request, context, fmt)
