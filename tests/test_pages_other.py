@@ -218,3 +218,23 @@ def test_query_count_is_constant(client, officer_factory, django_assert_max_num_
     client.force_login(officer_factory(Province.objects.get(slug="binh-duong")))
     with django_assert_max_num_queries(10):  # + session, user, permissions
         assert client.get(reverse(name), params).status_code == 200
+
+
+# The header of every page ----------------------------------------------------------
+
+
+def test_the_header_offers_sign_in_with_a_way_back(client):
+    html = client.get(reverse("reports:rankings")).content.decode()
+    assert f'href="{reverse("login")}?next=/xep-hang/"' in html
+    assert f'<a class="brand" href="{reverse("reports:home")}">' in html
+    assert f'action="{reverse("set_language")}"' in html
+    assert f'<a href="{reverse("reports:rankings")}" aria-current="page">' in html
+
+
+def test_a_signed_in_officer_sees_their_name_and_can_sign_out(client, officer_factory):
+    officer = officer_factory(Province.objects.get(slug="quang-ninh-truoc-2025"))
+    client.force_login(officer)
+    html = client.get(reverse("reports:about")).content.decode()
+    assert f'<a href="{reverse("reports:my_home")}">{officer.username}</a>' in html
+    assert f'<form action="{reverse("logout")}" method="post"' in html
+    assert f'href="{reverse("reports:about")}"' in html
