@@ -17,6 +17,10 @@ usual). The visibility rules stay where they are (``visible_to``): the SQL is al
   the queryset with its real values and compares Django's SQL and parameters with the bound ones.
 
 Compiled shapes are kept per process, and never go stale: they hold SQL, not data.
+
+Running a compiled query reuses Django's compiler (its ``select``, ``col_count``, converters and
+``results_iter``), which is not public API: Django is pinned to 5.2 in pyproject.toml, and the checked
+test suite is what tells whether a new Django version still runs these queries the same way.
 """
 
 from __future__ import annotations
