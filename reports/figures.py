@@ -22,11 +22,24 @@ from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F, Q
+
 from provinces.text import fold
 
-from .models import Edition, PublishedAverage, Result
+from .models import Edition, PublishedAverage, Result, Status
 
 TWO_PLACES = Decimal("0.01")
+
+# The order an edition's results are read in before a page sorts them in Python (those sorts are stable,
+# so this breaks their ties): published rank, then score, then name. NULLs are placed explicitly, where
+# SQLite places them by default, so that SQLite and PostgreSQL return the same rows in the same order;
+# the id last makes even a full tie deterministic, which the overview's selection relies on.
+RESULT_ORDER = (
+    F("rank").asc(nulls_first=True),
+    F("score").desc(nulls_last=True),
+    F("province__name").asc(),
+    F("pk").asc(),
+)
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -390,11 +403,18 @@ def refresh_statistics(edition_ids: Iterable[int]) -> None:
             if score is not None:
                 held.append((score, name))
 
+    with_result: dict[int, int] = defaultdict(int)
+    with_rank: dict[int, int] = defaultdict(int)
+    groups_held: dict[int, set[str]] = defaultdict(set)
     totals = Result.objects.filter(edition_id__in=edition_ids).values_list(
-        "edition_id", "province__region_id", "score", "province__name"
+        "edition_id", "province__region_id", "score", "province__name", "rank", "group"
     )
-    for edition_id, region_id, score, name in totals:
+    for edition_id, region_id, score, name, rank, group in totals:
         add(edition_id, region_id, None, score, name)
+        with_result[edition_id] += 1
+        with_rank[edition_id] += rank is not None
+        if group:
+            groups_held[edition_id].add(group)
     parts = ComponentScore.objects.filter(result__edition_id__in=edition_ids).values_list(
         "result__edition_id", "result__province__region_id", "component_id", "score", "result__province__name"
     )
@@ -405,6 +425,7 @@ def refresh_statistics(edition_ids: Iterable[int]) -> None:
         scores = sorted(score for score, _name in held)
         q1, median, q3 = quartiles(scores) if scores else (None, None, None)
         leaders = sorted((name for score, name in held if score == scores[-1]), key=fold) if scores else []
+        national_total = region_id is None and component_id is None
         rows.append(
             EditionStatistic(
                 edition_id=edition_id,
@@ -419,11 +440,79 @@ def refresh_statistics(edition_ids: Iterable[int]) -> None:
                 highest=scores[-1] if scores else None,
                 leaders=leaders[:LEADERS_NAMED],
                 leaders_count=len(leaders),
+                units_with_result=with_result[edition_id] if national_total else 0,
+                units_with_rank=with_rank[edition_id] if national_total else 0,
+                groups=sorted(groups_held[edition_id], key=fold) if national_total else [],
             )
         )
     with transaction.atomic():
         EditionStatistic.objects.filter(edition_id__in=edition_ids).delete()
         EditionStatistic.objects.bulk_create(rows)
+        refresh_standings(edition_ids)
+
+
+def _neighbours(editions, step: int) -> Q:
+    """Editions a year after (``step`` 1) or before (-1) these, of the same index and dataset."""
+    condition = Q(pk__in=[])
+    for edition in editions:
+        condition |= Q(index_id=edition.index_id, year=edition.year + step, is_synthetic=edition.is_synthetic)
+    return condition
+
+
+def refresh_standings(edition_ids: Iterable[int]) -> None:
+    """Rebuild the Standing rows of these editions and of the editions a year after them (which compare
+    with them), with the figures every page computes: ``effective_ranks``, ``changes_for`` on the
+    previous edition when it is published, ``biggest_movers`` and the leaders' order, all over the
+    edition's results in RESULT_ORDER."""
+    from .models import Standing
+
+    named = list(Edition.objects.filter(pk__in=edition_ids).only("index_id", "year", "is_synthetic"))
+    editions = list(
+        Edition.objects.filter(Q(pk__in=edition_ids) | _neighbours(named, 1)).select_related("index").distinct()
+    )
+    if not editions:
+        return
+    previous = {
+        (e.index_id, e.year, e.is_synthetic): e
+        for e in Edition.objects.filter(_neighbours(editions, -1), status=Status.PUBLISHED)
+    }
+    results: dict[int, list[Result]] = defaultdict(list)
+    for result in Result.objects.filter(edition__in=editions).select_related("province").order_by(*RESULT_ORDER):
+        results[result.edition_id].append(result)
+    priors: dict[int, list[Result]] = defaultdict(list)
+    for result in Result.objects.filter(edition__in=list(previous.values())).select_related("province", "edition"):
+        priors[result.edition_id].append(result)
+    rows = []
+    for edition in editions:
+        held = results[edition.pk]
+        before = previous.get((edition.index_id, edition.year - 1, edition.is_synthetic))
+        changes = changes_for(held, edition, priors[before.pk] if before else [])
+        ranks = effective_ranks(edition, held, edition.index.higher_is_better)
+        names = sorted({fold(r.province.name) for r in held})
+        name_position = {name: place for place, name in enumerate(names, start=1)}
+        ranked = sorted((r for r in held if ranks[r.pk] is not None), key=lambda r: ranks[r.pk])
+        leaders = ranked + [r for r in held if ranks[r.pk] is None and r.score is not None]
+        moves = [{"id": r.pk, "score_delta": changes[r.pk].score_delta} for r in held]
+        gains, losses = biggest_movers(moves, len(moves))
+        leader = {r.pk: place for place, r in enumerate(leaders, start=1)}
+        gain = {row["id"]: place for place, row in enumerate(gains, start=1)}
+        loss = {row["id"]: place for place, row in enumerate(losses, start=1)}
+        for position, result in enumerate(held, start=1):
+            rows.append(
+                Standing(
+                    result_id=result.pk,
+                    edition_id=edition.pk,
+                    rank=ranks[result.pk],
+                    score_change=changes[result.pk].score_delta,
+                    position=position,
+                    name_position=name_position[fold(result.province.name)],
+                    leader=leader.get(result.pk),
+                    gain=gain.get(result.pk),
+                    loss=loss.get(result.pk),
+                )
+            )
+    Standing.objects.filter(edition__in=editions).delete()
+    Standing.objects.bulk_create(rows, batch_size=2000)
 
 
 class statistics_deferred(ContextDecorator):
@@ -477,14 +566,46 @@ def _province_changed(sender, instance, raw=False, **kwargs) -> None:
     refresh_statistics(Result.objects.filter(province_id=instance.pk).values_list("edition_id", flat=True))
 
 
+def _edition_moving(sender, instance, raw=False, **kwargs) -> None:
+    # A changed year, index or dataset leaves the edition that followed it without its comparison.
+    if instance.pk is None or raw:
+        return
+    was = Edition.objects.filter(pk=instance.pk).only("index_id", "year", "is_synthetic").first()
+    moved = was is not None and (was.index_id, was.year, was.is_synthetic) != (
+        instance.index_id,
+        instance.year,
+        instance.is_synthetic,
+    )
+    followers = Edition.objects.filter(_neighbours([was], 1)).values_list("pk", flat=True) if moved else []
+    instance._followers = list(followers)
+
+
+def _edition_changed(sender, instance, raw=False, **kwargs) -> None:
+    # Its status decides whether the next edition compares with it; its units ranked, its own ranks.
+    refresh_statistics([instance.pk, *getattr(instance, "_followers", ())])
+
+
+def _edition_deleted(sender, instance, **kwargs) -> None:
+    refresh_statistics(Edition.objects.filter(_neighbours([instance], 1)).values_list("pk", flat=True))
+
+
+def _index_changed(sender, instance, raw=False, **kwargs) -> None:
+    # whether a higher score is better decides the ranks computed from scores
+    refresh_statistics(Edition.objects.filter(index_id=instance.pk).values_list("pk", flat=True))
+
+
 def connect_statistics_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from provinces.models import Province
 
-    from .models import ComponentScore
+    from .models import ComponentScore, Index
 
     for model, handler in ((Result, _result_changed), (ComponentScore, _component_score_changed)):
         post_save.connect(handler, sender=model, dispatch_uid=f"cchc-statistics-{model.__name__}-save")
         post_delete.connect(handler, sender=model, dispatch_uid=f"cchc-statistics-{model.__name__}-delete")
     post_save.connect(_province_changed, sender=Province, dispatch_uid="cchc-statistics-province-save")
+    pre_save.connect(_edition_moving, sender=Edition, dispatch_uid="cchc-statistics-edition-moving")
+    post_save.connect(_edition_changed, sender=Edition, dispatch_uid="cchc-statistics-edition-save")
+    post_delete.connect(_edition_deleted, sender=Edition, dispatch_uid="cchc-statistics-edition-delete")
+    post_save.connect(_index_changed, sender=Index, dispatch_uid="cchc-statistics-index-save")

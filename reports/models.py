@@ -440,6 +440,11 @@ class EditionStatistic(models.Model):
     # there are in all (synthetic panels tie at the maxima by the hundred).
     leaders = models.JSONField(_("đơn vị dẫn đầu"), default=list)
     leaders_count = models.PositiveIntegerField(_("số đơn vị dẫn đầu"), default=0)
+    # Of the total score's rows only: how many units have a result and a published rank (the
+    # coverage every page states) and the groups published that year, in Vietnamese order.
+    units_with_result = models.PositiveIntegerField(_("số đơn vị có kết quả"), default=0)
+    units_with_rank = models.PositiveIntegerField(_("số đơn vị có thứ hạng"), default=0)
+    groups = models.JSONField(_("các nhóm"), default=list)
 
     class Meta:
         verbose_name = _("thống kê kỳ công bố")
@@ -448,6 +453,42 @@ class EditionStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition_id}/{self.region_id or '-'}/{self.component_id or '-'}: {self.units_held}"
+
+
+class Standing(models.Model):
+    """Where a result stands in its edition, derived like EditionStatistic: never edited, never cited.
+
+    ``rank`` is the effective rank (``figures.effective_ranks``: published, else computed from complete
+    scores), ``score_change`` the score change on the previous edition (``figures.changes_for``, on
+    the previous year's edition when it is published, as every visitor sees it). ``position`` is the
+    result's place in the order pages read an edition in (``figures.RESULT_ORDER``) and
+    ``name_position`` its unit's place by folded name, so that a page can sort and cut one page of a
+    large edition in SQL with the same ties as a Python sort of the whole edition. ``leader``, ``gain``
+    and ``loss`` number the leaders by rank and the biggest score gains and losses (from 1): the
+    overview reads its first few of each by index.
+
+    ``figures.refresh_statistics`` rebuilds an edition's rows with its statistics and those of the
+    edition a year later, which compares with it. A page uses them only for someone who sees both
+    editions whole (``reports.pages.standings_apply``).
+    """
+
+    result = models.OneToOneField(Result, on_delete=models.CASCADE, primary_key=True, related_name="standing")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="standings")
+    rank = models.PositiveIntegerField(_("thứ hạng"), null=True)
+    score_change = models.DecimalField(_("tăng/giảm điểm"), null=True, **SCORE_DIGITS)
+    position = models.PositiveIntegerField(_("thứ tự trong kỳ"))
+    name_position = models.PositiveIntegerField(_("thứ tự theo tên"))
+    leader = models.PositiveIntegerField(_("thứ tự dẫn đầu"), null=True)
+    gain = models.PositiveIntegerField(_("thứ tự tăng điểm"), null=True)
+    loss = models.PositiveIntegerField(_("thứ tự giảm điểm"), null=True)
+
+    class Meta:
+        verbose_name = _("vị trí trong kỳ công bố")
+        verbose_name_plural = _("vị trí trong kỳ công bố")
+        indexes = [models.Index(fields=["edition", "position"], name="standing_edition_position")]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.rank} ({self.score_change})"
 
 
 class DossierStat(models.Model):

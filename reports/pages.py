@@ -3,11 +3,10 @@
 Each function takes what the request says (parameters, user) and returns the template context:
 numbers are Decimals (templates localise them), chart figures are plain Plotly dicts (rendered
 with ``chart_json``). Query counts are constant, and what a page reads is bounded by what it shows:
-averages, leaders and spreads come from the stored edition statistics (``attach_statistics``), the
-map and overview read the units the map can draw, rankings the rows of one page (plus the few
-figures every unit is sorted on). Every queryset of results and editions goes through
-``visible_to(user)`` and ``in_dataset()``; the one hand-written SQL (``score_changes_sql``) is
-built around those querysets' compiled SQL.
+averages, leaders and spreads come from the stored edition statistics (``attach_statistics``),
+ranks, changes and sort positions from the stored standings (``Standing``); the map and overview
+read the units the map can draw, rankings the rows of one page. Every queryset of results and
+editions goes through ``visible_to(user)`` and ``in_dataset()``.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -33,7 +31,6 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -45,6 +42,7 @@ from provinces.models import Era, Province, Region
 from provinces.text import fold
 
 from . import figures
+from .figures import RESULT_ORDER
 from .filtersets import ResultFilterSet
 from .models import (
     Citation,
@@ -146,7 +144,8 @@ def attach_statistics(
     """Sums, counts and spread of the scores ``user`` may see in ``editions``, from the stored statistics.
 
     Sets on each edition ``held_total``/``held_count`` (and ``held_region_total``/``held_region_count``
-    for ``region_id``) and ``spread`` (units with a score, lowest, quartiles, highest); the edition
+    for ``region_id``), ``spread`` (units with a score, lowest, quartiles, highest), and the coverage
+    counts ``units_with_result``/``units_with_rank`` and ``groups`` held (whole editions only); the edition
     whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary),
     and the one whose id is ``regions_of`` ``held_regions`` (region id → (total, count) of every region
     holding a score: the regional averages of ``regional_averages_of``). Every other edition's
@@ -158,18 +157,21 @@ def attach_statistics(
     regional: dict[int, dict[int, tuple]] = defaultdict(dict)
     parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
     spread: dict[int, dict] = {}
+    listed: dict[int, tuple] = {}
     whole = [e.pk for e in editions if sees_whole(e, user)]
     if whole:
         stored = _statistics(
             None, edition_ids=whole, region_id=region_id, regions_of=regions_of, components_of=components_of
         )
-        for edition_id, region, key, total, held, low, q1, median, q3, high, leaders, leaders_count in stored:
+        for row in stored:
+            edition_id, region, key, total, held, low, q1, median, q3, high, leaders, leaders_count = row[:12]
             if key is not None:
                 parts[edition_id][key] = figures.ComponentSummary(total, held, high, tuple(leaders), leaders_count)
                 continue
             totals[(edition_id, region)] = (total, held)
             if region is None:
                 spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": high}
+                listed[edition_id] = row[12:]
             elif edition_id == regions_of:
                 regional[edition_id][region] = (total, held)
     partial = [e.pk for e in editions if not sees_whole(e, user)]
@@ -190,6 +192,7 @@ def attach_statistics(
         edition.held_regions = regional.get(edition.pk, {})
         edition.component_summaries = parts.get(edition.pk, {})
         edition.spread = spread.get(edition.pk, {"units": 0})
+        edition.units_with_result, edition.units_with_rank, edition.groups = listed.get(edition.pk, (0, 0, []))
 
 
 @prepared("edition_ids", "region_id", "regions_of", "components_of")
@@ -216,6 +219,9 @@ def _statistics(
         "highest",
         "leaders",
         "leaders_count",
+        "units_with_result",
+        "units_with_rank",
+        "groups",
     )
 
 
@@ -326,18 +332,6 @@ RESULT_ROW_FIELDS = (
     "province__era",
     "province__region_id",
     "province__successor_id",
-)
-
-
-# The order an edition's results are read in before a page sorts them in Python (those sorts are stable,
-# so this breaks their ties): published rank, then score, then name. NULLs are placed explicitly, where
-# SQLite places them by default, so that SQLite and PostgreSQL return the same rows in the same order;
-# the id last makes even a full tie deterministic, which the overview's selection relies on.
-RESULT_ORDER = (
-    F("rank").asc(nulls_first=True),
-    F("score").desc(nulls_last=True),
-    F("province__name").asc(),
-    F("pk").asc(),
 )
 
 
@@ -563,9 +557,11 @@ def _citations(user, *, result_ids: list[int], states: tuple[str, ...]) -> Query
 def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     """Rankings of one edition, filtered and sorted as the URL says.
 
-    Queries: editions, regions, results of the edition and the one before (plain values), the
-    components held (stored statistics), shown ids when narrowed, the component scores of the
-    page's rows (and of the sort component for every row), citations of the page's rows.
+    Queries: editions, regions, the components held (stored statistics), then for a visitor who sees
+    the edition whole (``stored_listing``) its stored statistics, a count when narrowed, the page's
+    results sorted and cut in SQL on their stored standings, and their priors a year earlier; else
+    (``computed_listing``) the results of the edition and the one before, and the shown ids when
+    narrowed. Then the component scores and the citations of the page's rows.
     """
     editions = visible_editions(user)
     indices = index_choices(editions)
@@ -582,16 +578,6 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     era = edition.era if edition else Era.UNITS_63
     regions = regions_by_era(edition)[era]
     previous = next((e for e in of_index if edition and e.year == edition.year - 1), None)
-    # This edition's and the previous one's results with their units (only the columns the rows
-    # use); editions and regions are attached from what the page already holds.
-    results = _edition_results(user, edition_ids=[e.pk for e in (edition, previous) if e]) if edition else []
-    editions_by_id = {e.pk: e for e in (edition, previous) if e}
-    region_by_id = {r.pk: r for r in regions}
-    for r in results:
-        r.edition = editions_by_id[r.edition_id]
-        r.province.region = region_by_id.get(r.province.region_id)
-    all_results = [r for r in results if r.edition_id == edition.pk] if edition else []
-    previous_results = [r for r in results if previous and r.edition_id == previous.pk]
     # Components to rank by: those some unit of the edition has a score for (most editions hold none).
     components = edition_components(edition) if edition else []
     # The filterset's queryset is read only when the rows are narrowed (region, group, search); the
@@ -618,24 +604,186 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         return context
 
     cleaned = filterset.form.cleaned_data
-    narrowed = any(cleaned.get(name) for name in ("region", "group", "q"))
-    shown_ids = (
-        set(filterset.qs.filter(visible_results_q(user), edition=edition).values_list("pk", flat=True))
-        if narrowed
-        else {r.pk for r in all_results}
-    )
-    changes = figures.changes_for(all_results, edition, previous_results)
-    published = published_averages([edition], regions=regions)
-    national = figures.national_average(edition, all_results, published)
-    regional = figures.regional_averages(edition, all_results, published, regions)
-    cov = figures.coverage(edition, all_results)
-    ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
-    # Sort every shown unit on the few figures a column needs (a component's scores only when it is
-    # the sort), then read component scores and build full rows for one page only.
     component_key = cleaned.get("component") or ""
     sort = cleaned.get("sort") or (f"-c.{component_key}" if component_key else "rank")
-    sort_key = sort.lstrip("-")
-    sort_scores = component_scores_of(edition, user, key=sort_key[2:]) if sort_key.startswith("c.") else {}
+    narrowed = any(cleaned.get(name) for name in ("region", "group", "q"))
+    shown = filterset.qs.filter(visible_results_q(user), edition=edition) if narrowed else None
+    if standings_apply(edition, previous, user):
+        listing = stored_listing(edition, previous, user, regions, shown, sort, cleaned.get("page"), data)
+    else:
+        listing = computed_listing(edition, previous, user, regions, shown, sort, cleaned.get("page"), data)
+    if listing is None:
+        filterset.form.add_error("page", _("Không có trang này."))
+        return context
+    page = listing.page
+    # A page holding every result of the edition reads its scores by edition (no list of ids).
+    whole_page = len(page) == listing.coverage.with_any
+    scores_by_result = (
+        component_scores_of(edition, user, result_ids=None if whole_page else [r.pk for r in page])
+        if components
+        else {}
+    )
+    rows = [result_row(r, listing.changes[r.pk], listing.ranks[r.pk], scores_by_result.get(r.pk)) for r in page]
+    # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
+    # curator has not reviewed are never shown.
+    citations = _citations_by_result([r["id"] for r in rows])
+    for row in rows:
+        row["citations"] = citations.get(row["id"], [])
+        row["component_cells"] = [row["components"].get(c["key"]) for c in components]
+    component = next((c for c in components if c["key"] == component_key), None)
+    region_code = cleaned.get("region") or ""
+    region_average = next(
+        (average_dict(listing.regional[r.pk]) | {"name": localized(r)} for r in regions if r.code == region_code),
+        None,
+    )
+    context.update(
+        valid=True,
+        edition=edition,
+        index=edition.index,
+        previous_edition=previous,
+        rows=rows,
+        sort=sort,
+        columns=_columns(params, data, sort, components),
+        component=component,
+        coverage=listing.coverage,
+        national=average_dict(listing.national),
+        region_average=region_average,
+        chart=rankings_chart(rows, listing.national, component, edition),
+        groups=listing.groups,
+        query_string=urlencode([(k, v) for k, v in data.items() if v and k != "format"]),
+        pagination=listing.pagination,
+    )
+    return context
+
+
+@dataclass(slots=True)
+class Listing:
+    """One page of an edition's rankings: its results in the order asked, with what every row shows."""
+
+    page: list[ResultValues]
+    ranks: dict[int, int | None]
+    changes: dict[int, figures.Change]
+    pagination: dict
+    national: figures.Average
+    regional: dict[int, figures.Average]
+    coverage: figures.Coverage
+    groups: list[str]
+
+
+def standings_apply(edition: Edition, previous: Edition | None, user) -> bool:
+    """Whether ``edition``'s stored standings are what ``user``'s page computes: they see the edition
+    whole, and the edition it is compared with (``previous``, the year before among those they may
+    open) is the published one the standings compare with, or there is none."""
+    return sees_whole(edition, user) and (previous is None or previous.status == Status.PUBLISHED)
+
+
+def stored_listing(edition, previous, user, regions, shown, sort, page_number, data) -> Listing | None:
+    """A page of the rankings sorted and cut in SQL on the stored standings: the rows read are the page's
+    and their priors, however many units the edition ranks. ``shown``: the narrowed results (region,
+    group, search), None for all. None past the last page.
+
+    Ties and missing figures fall as in ``computed_listing``: rows without the figure last, ties in
+    RESULT_ORDER (the standing's ``position``).
+    """
+    attach_statistics([edition], user, regions_of=edition.pk)
+    coverage = figures.Coverage(
+        edition.held_count, edition.units_with_rank, edition.units_with_result, edition.units_ranked
+    )
+    total = coverage.with_any if shown is None else shown.count()
+    pagination = paginate(total, page_number, data)
+    if pagination is None:
+        return None
+    key = sort.lstrip("-")
+    window = {"sort": sort, "start": pagination["start"], "end": pagination["end"]}
+    if shown is None:
+        found = _ranked_page(user, edition_id=edition.pk, key=key[2:] if key.startswith("c.") else None, **window)
+    else:
+        found = ranked(shown, key[2:] if key.startswith("c.") else None, **window)
+    page = [ResultValues(*row[:9], province=UnitValues(*row[9:-1])) for row in found]
+    ranks = {result.pk: row[-1] for result, row in zip(page, found, strict=True)}
+    region_by_id = {r.pk: r for r in regions}
+    for result in page:
+        result.edition = edition
+        result.province.region = region_by_id.get(result.province.region_id)
+    priors = prior_results(user, previous, [r.province_id for r in page]) if previous else []
+    return Listing(
+        page=page,
+        ranks=ranks,
+        changes=figures.changes_for(page, edition, priors),
+        pagination=pagination,
+        national=national_average_of(edition),
+        regional=regional_averages_of(edition, regions),
+        coverage=coverage,
+        groups=edition.groups,
+    )
+
+
+# The stored figure each sort of the rankings orders by.
+STANDING_SORTS = {
+    "rank": "standing__rank",
+    "province": "standing__name_position",
+    "score": "score",
+    "change": "standing__score_change",
+}
+
+
+def ranked(results, component: str | None, *, sort: str, start: int, end: int):
+    """``results`` (of one edition) ordered by ``sort`` on their stored standings, rows ``start``
+    to ``end``, as RESULT_ROW_FIELDS and the effective rank."""
+    key = sort.lstrip("-")
+    if component is not None:
+        score = ComponentScore.objects.filter(result=OuterRef("pk"), component__key=component).values("score")
+        results = results.annotate(sort_value=Subquery(score[:1]))
+        field = F("sort_value")
+    else:
+        field = F(STANDING_SORTS[key])
+    order = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    return results.order_by(order, "standing__position").values_list(*RESULT_ROW_FIELDS, "standing__rank")[start:end]
+
+
+@prepared("edition_id", "key")
+def _ranked_page(user, *, edition_id: int, key: str | None, sort: str, start: int, end: int):
+    return ranked(Result.objects.visible_to(user).filter(edition_id=edition_id), key, sort=sort, start=start, end=end)
+
+
+@prepared("edition_id", "unit_ids")
+def _prior_result_values(user, *, edition_id: int, unit_ids: list[int]) -> QuerySet[Result]:
+    return (
+        Result.objects.visible_to(user)
+        .filter(Q(province_id__in=unit_ids) | Q(province__successor_id__in=unit_ids), edition_id=edition_id)
+        .order_by(*RESULT_ORDER)
+        .values_list(*RESULT_ROW_FIELDS)
+    )
+
+
+def prior_results(user, previous: Edition, unit_ids: list[int]) -> list[ResultValues]:
+    """The results of ``previous`` that ``figures.changes_for`` compares these units' results with: the
+    units' own and those of the units merged into them, in RESULT_ORDER. One query."""
+    found = _as_result_values(_prior_result_values(user, edition_id=previous.pk, unit_ids=unit_ids)) if unit_ids else []
+    for result in found:
+        result.edition = previous
+    return found
+
+
+def computed_listing(edition, previous, user, regions, shown, sort, page_number, data) -> Listing | None:
+    """A page of the rankings computed in Python over every result of the edition and the one before, as
+    ``user`` sees them: for an officer who sees only their own row of a draft, or a curator comparing
+    with a draft. ``shown``: the narrowed results, None for all. None past the last page."""
+    results = _edition_results(user, edition_ids=[e.pk for e in (edition, previous) if e])
+    editions_by_id = {e.pk: e for e in (edition, previous) if e}
+    region_by_id = {r.pk: r for r in regions}
+    for r in results:
+        r.edition = editions_by_id[r.edition_id]
+        r.province.region = region_by_id.get(r.province.region_id)
+    all_results = [r for r in results if r.edition_id == edition.pk]
+    previous_results = [r for r in results if previous and r.edition_id == previous.pk]
+    shown_ids = {r.pk for r in all_results} if shown is None else set(shown.values_list("pk", flat=True))
+    changes = figures.changes_for(all_results, edition, previous_results)
+    ranks = figures.effective_ranks(edition, all_results, edition.index.higher_is_better)
+    # Sort every shown unit on the few figures a column needs (a component's scores only when it is
+    # the sort), then cut one page.
+    key = sort.lstrip("-")
+    sort_scores = component_scores_of(edition, user, key=key[2:]) if key.startswith("c.") else {}
     sortable = [
         {
             "id": r.pk,
@@ -649,50 +797,21 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
         if r.pk in shown_ids
     ]
     sortable = sort_rows(sortable, sort)
-    pagination = paginate(len(sortable), cleaned.get("page"), data)
+    pagination = paginate(len(sortable), page_number, data)
     if pagination is None:
-        filterset.form.add_error("page", _("Không có trang này."))
-        return context
+        return None
     by_id = {r.pk: r for r in all_results}
-    page = sortable[pagination["start"] : pagination["end"]]
-    # A page holding every result of the edition reads its scores by edition (no list of ids).
-    whole_page = len(page) == len(all_results)
-    scores_by_result = (
-        component_scores_of(edition, user, result_ids=None if whole_page else [k["id"] for k in page])
-        if components
-        else {}
-    )
-    rows = [result_row(by_id[k["id"]], changes[k["id"]], ranks[k["id"]], scores_by_result.get(k["id"])) for k in page]
-    # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
-    # curator has not reviewed are never shown.
-    citations = _citations_by_result([r["id"] for r in rows])
-    for row in rows:
-        row["citations"] = citations.get(row["id"], [])
-        row["component_cells"] = [row["components"].get(c["key"]) for c in components]
-
-    component = next((c for c in components if c["key"] == component_key), None)
-    region_code = cleaned.get("region") or ""
-    region_average = next(
-        (average_dict(regional[r.pk]) | {"name": localized(r)} for r in regions if r.code == region_code), None
-    )
-    context.update(
-        valid=True,
-        edition=edition,
-        index=edition.index,
-        previous_edition=previous,
-        rows=rows,
-        sort=sort,
-        columns=_columns(params, data, sort, components),
-        component=component,
-        coverage=cov,
-        national=average_dict(national),
-        region_average=region_average,
-        chart=rankings_chart(rows, national, component, edition),
-        groups=sorted({r.group for r in all_results if r.group}, key=fold),
-        query_string=urlencode([(k, v) for k, v in data.items() if v and k != "format"]),
+    published = published_averages([edition], regions=regions)
+    return Listing(
+        page=[by_id[k["id"]] for k in sortable[pagination["start"] : pagination["end"]]],
+        ranks=ranks,
+        changes=changes,
         pagination=pagination,
+        national=figures.national_average(edition, all_results, published),
+        regional=figures.regional_averages(edition, all_results, published, regions),
+        coverage=figures.coverage(edition, all_results),
+        groups=sorted({r.group for r in all_results if r.group}, key=fold),
     )
-    return context
 
 
 def paginate(total: int, page, data: QueryDict) -> dict | None:
@@ -840,15 +959,14 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     attach_statistics(published_editions, user, regions_of=edition.pk)
     regions = regions_by_era(edition)[edition.era]
     visible = Result.objects.visible_to(user).filter(edition=edition).order_by()
-    before = Result.objects.visible_to(user).filter(edition=previous).order_by() if previous else None
     coverage, drawable = edition_coverage(visible, edition)
-    shown = overview_results(visible, edition, coverage, before, previous)
+    shown = overview_results(visible, edition)
     region_by_id = {r.pk: r for r in regions}
     for result, _rank in shown:
         result.edition = edition
         result.province.region = region_by_id.get(result.province.region_id)
     current = [result for result, _rank in shown]
-    priors = prior_results(before, previous, [r.province_id for r in current]) if before is not None and current else []
+    priors = prior_results(user, previous, [r.province_id for r in current]) if previous else []
     # Every figure shown comes from the one Python implementation, on the rows shown and their priors.
     changes = figures.changes_for(current, edition, priors)
     rows = [result_row(result, changes[result.pk], rank) for result, rank in shown]
@@ -892,130 +1010,24 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     return context
 
 
-def overview_results(
-    visible, edition: Edition, coverage: figures.Coverage, previous_results, previous: Edition | None
-) -> list[tuple[ResultValues, int | None]]:
+def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int | None]]:
     """The results of ``edition`` the overview shows, in RESULT_ORDER, each with its effective rank: the
-    ones the map draws, and the candidates for leaders and biggest movers. One query.
+    ones the map draws, and the first OVERVIEW_TOP leaders, gains and losses of the whole edition as
+    its stored standings number them. One query.
 
-    ``visible``: the edition's results the user sees; ``previous_results``: the previous edition's
-    (None without one). Leaders and movers are picked in SQL on the keys the page then sorts them by
-    in Python (effective rank; score change), with RESULT_ORDER breaking ties as the stable Python sorts
-    do: the first OVERVIEW_TOP by each key hold the rows the page shows, so the page reads a bounded
-    number of rows and shows the ones a sort of the whole edition would.
+    ``visible``: the edition's results the user sees (all of them: the overview shows published
+    editions, compared with the published edition a year earlier, as the standings are). The page then
+    sorts the rows it holds with the same stable sorts, so it shows what a sort of the whole edition
+    shows while reading a bounded number of rows.
     """
-    rank = effective_rank(visible, edition) if computes_ranks(coverage) else F("rank")
-    leaders = (
-        visible.filter(Q(rank__isnull=False) | Q(score__isnull=False))
-        .alias(effective_rank=rank)
-        .order_by(F("effective_rank").asc(nulls_last=True), *RESULT_ORDER)
-        .values("pk")[:OVERVIEW_TOP]
-    )
-    movers = biggest_movers_sql(visible, edition, previous_results, previous)
+    top = OVERVIEW_TOP
+    featured = Q(standing__leader__lte=top) | Q(standing__gain__lte=top) | Q(standing__loss__lte=top)
     shown = (
-        visible.filter(drawable_q(edition) | Q(pk__in=leaders) | Q(pk__in=movers))
-        .annotate(shown_rank=rank)
+        visible.filter(drawable_q(edition) | featured)
         .order_by(*RESULT_ORDER)
-        .values_list(*RESULT_ROW_FIELDS, "shown_rank")
+        .values_list(*RESULT_ROW_FIELDS, "standing__rank")
     )
     return [(ResultValues(*row[:9], province=UnitValues(*row[9:-1])), row[-1]) for row in shown]
-
-
-# Each result's score change (the ``score_delta`` of figures.change_between), in SQL. Its priors are the
-# results a year earlier ("before": the previous edition's that the user sees) of its unit, unless the
-# unit is of another era than the edition and has a successor, and of the units of another era whose
-# successor it is (merged into it in July 2025). Exactly one prior: the score change when both scores
-# are held; none when only a rank change is ({rank_case}: when both years rank the same number of
-# units); otherwise, as with no prior, the change a source reports. Several priors: no change. Joined,
-# a unit's own prior is one row at most and each predecessor's one, so a change costs a few lookups
-# and is computed once per unit.
-SCORE_CHANGES_SQL = """
-WITH "before" AS ({before})
-SELECT r."id", r."rank", r."score", p."name",
-    CASE
-        WHEN {count} = 1 AND r."score" IS NOT NULL AND {prior_score} IS NOT NULL
-            THEN ROUND(r."score" - {prior_score}, 2)
-        {rank_case}
-        WHEN {count} > 1 THEN NULL
-        ELSE r."reported_score_delta"
-    END AS "change"
-FROM {result} r
-JOIN {province} p ON p."id" = r."province_id"
-LEFT JOIN "before" own ON own."province_id" = r."province_id" AND (p."era" = %s OR p."successor_id" IS NULL)
-LEFT JOIN {province} merged ON merged."successor_id" = r."province_id" AND merged."era" <> %s
-LEFT JOIN "before" prior ON prior."province_id" = merged."id"
-WHERE r."id" IN ({visible})
-GROUP BY r."id", r."rank", r."score", r."reported_score_delta", p."name"
-"""
-SCORE_CHANGES_COUNT = '(MAX(CASE WHEN own."id" IS NULL THEN 0 ELSE 1 END) + COUNT(prior."id"))'
-SCORE_CHANGES_PRIOR = 'MAX(COALESCE(own."{0}", prior."{0}"))'  # the single prior's figure, when there is one
-SCORE_CHANGES_RANK_CASE = (
-    f'WHEN {SCORE_CHANGES_COUNT} = 1 AND r."rank" IS NOT NULL '
-    f"AND {SCORE_CHANGES_PRIOR.format('rank')} IS NOT NULL THEN NULL"
-)
-# The ids of the results with the biggest score gains and losses, each in the order figures.biggest_movers
-# sorts them by (ties in RESULT_ORDER).
-MOVERS_SQL = """
-SELECT "id" FROM (
-    SELECT "id",
-        ROW_NUMBER() OVER (ORDER BY "change" DESC NULLS LAST, {order}) AS "gain",
-        ROW_NUMBER() OVER (ORDER BY "change" ASC NULLS LAST, {order}) AS "loss"
-    FROM ({changes}) "changes"
-) "ranked"
-WHERE "gain" <= %s OR "loss" <= %s
-"""
-
-
-def score_changes_sql(visible, edition: Edition, previous_results, previous: Edition | None) -> tuple[str, list]:
-    """SQL of each result of ``edition`` with its ``change``: the ``score_delta`` that
-    ``figures.changes_for`` gives it, and the columns of RESULT_ORDER (id, rank, score, name).
-
-    ``visible``: the edition's results the user sees; ``previous_results``: the previous edition's
-    (None without one); the SQL holds their visibility rule as they compile. Written in SQL: the ORM's
-    form of these joins and aggregates took longer to build and compile (some 10 ms a request) than
-    the rest of the overview.
-    """
-    quote = connection.ops.quote_name
-    tables = {"result": quote(Result._meta.db_table), "province": quote(Province._meta.db_table)}
-    if previous_results is None:
-        before_sql = 'SELECT "id", "province_id", "score", "rank" FROM {result} WHERE 1 = 0'.format(**tables)
-        before_params = ()
-    else:
-        before = previous_results.values("id", "province_id", "score", "rank")
-        before_sql, before_params = before.query.sql_with_params()
-    visible_sql, visible_params = visible.values("pk").query.sql_with_params()
-    same_units = previous is not None and previous.units_ranked == edition.units_ranked
-    sql = SCORE_CHANGES_SQL.format(
-        before=before_sql,
-        visible=visible_sql,
-        count=SCORE_CHANGES_COUNT,
-        prior_score=SCORE_CHANGES_PRIOR.format("score"),
-        rank_case=SCORE_CHANGES_RANK_CASE if same_units else "",
-        **tables,
-    )
-    return sql, [*before_params, edition.era, edition.era, *visible_params]
-
-
-def biggest_movers_sql(visible, edition: Edition, previous_results, previous: Edition | None) -> RawSQL:
-    """The ids of the ``OVERVIEW_TOP`` results of ``edition`` with the biggest score gains and the
-    ``OVERVIEW_TOP`` with the biggest losses (``score_changes_sql``), ties broken by RESULT_ORDER as the
-    stable sort of ``figures.biggest_movers`` breaks them. The ids include rows that did not move when
-    fewer did: the page's Python sort leaves those out."""
-    changes, params = score_changes_sql(visible, edition, previous_results, previous)
-    order = '"rank" ASC NULLS FIRST, "score" DESC NULLS LAST, "name", "id"'  # RESULT_ORDER
-    sql = MOVERS_SQL.format(changes=changes, order=order)
-    return RawSQL(sql, [*params, OVERVIEW_TOP, OVERVIEW_TOP])
-
-
-def prior_results(previous_results, previous: Edition, units: list[int]) -> list[ResultValues]:
-    """The results among ``previous_results`` that ``figures.changes_for`` compares ``units``' results
-    with: the units' own and those of the units merged into them, in RESULT_ORDER. One query."""
-    found = result_values(
-        previous_results.filter(Q(province_id__in=units) | Q(province__successor_id__in=units)).order_by(*RESULT_ORDER)
-    )
-    for result in found:
-        result.edition = previous
-    return found
 
 
 def regional_averages_of(edition: Edition, regions) -> dict[int, figures.Average]:

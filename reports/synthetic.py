@@ -271,13 +271,14 @@ def remove(bump: bool = True) -> Summary:
         edition_ids = list(editions.values_list("pk", flat=True))
         unit_ids = list(synthetic_units.values_list("pk", flat=True))
         # Anything a curator may have attached to synthetic rows in the admin goes with them.
-        from .models import Citation, DossierStat, EditionStatistic, PublishedAverage
+        from .models import Citation, DossierStat, EditionStatistic, PublishedAverage, Standing
 
         Citation.objects.filter(result_id__in=result_ids).update(result=None, component_score=None)
         Citation.objects.filter(province_id__in=unit_ids).delete()
         PublishedAverage.objects.filter(edition_id__in=edition_ids).delete()
         DossierStat.objects.filter(province_id__in=unit_ids).delete()
         for chunk in _chunks(result_ids, 5000):
+            _raw_delete(Standing.objects.filter(result_id__in=chunk))
             summary.component_scores += _raw_delete(ComponentScore.objects.filter(result_id__in=chunk))
             summary.results += _raw_delete(Result.objects.filter(pk__in=chunk))
         _raw_delete(EditionStatistic.objects.filter(edition_id__in=edition_ids))

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from provinces.models import Province
 from reports import pages
+from reports.figures import refresh_statistics
 from reports.models import Edition, Index, Result, Status
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def full_edition():
     Result.objects.bulk_create(
         Result(edition=edition, province=unit, score=90 - i * 0.25, rank=i + 1) for i, unit in enumerate(units)
     )
+    refresh_statistics([edition.pk])  # bulk_create sends no signal; bulk writers refresh at their end
     return edition
 
 

@@ -1,8 +1,10 @@
-"""Stored edition statistics: always what the results say, after every way results are written.
+"""Stored edition statistics and standings: always what the results say, after every way results are written.
 
 Pages read averages, leaders' scores and the yearly distribution from ``EditionStatistic`` rows
 instead of aggregating every unit; a stale row would show a wrong average. So each write path is
-checked against a fresh aggregate of the results themselves.
+checked against a fresh aggregate of the results themselves. The stored standings (effective rank,
+score change on the previous published edition, sort positions) are checked against
+``figures.changes_for`` and ``figures.effective_ranks`` over the whole edition now.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from django.urls import reverse
 
 from provinces.models import Province, Region
 from provinces.text import fold
-from reports import imports, synthetic
+from reports import figures, imports, synthetic
 from reports.figures import quartiles, refresh_statistics, statistics_deferred
-from reports.models import ComponentScore, Edition, EditionStatistic, Index, Result
+from reports.models import ComponentScore, Edition, EditionStatistic, Index, Result, Standing, Status
 
 pytestmark = pytest.mark.django_db
 FULL_CSV = Path(__file__).parent / "data" / "imports" / "synthetic_par_2023_full_63_components.csv"
@@ -46,11 +48,11 @@ def assert_statistics_match_results() -> None:
         (s.edition_id, s.region_id): (s.units_held, s.total, s.lowest, s.highest)
         for s in EditionStatistic.objects.filter(component__isnull=True)
     }
-    for (edition_id,), figures in national.items():
-        assert stored.get((edition_id, None)) == figures, edition_id
-    for (edition_id, region_id), figures in regional.items():
+    for (edition_id,), held in national.items():
+        assert stored.get((edition_id, None)) == held, edition_id
+    for (edition_id, region_id), held in regional.items():
         if region_id is not None:
-            assert stored.get((edition_id, region_id)) == figures, (edition_id, region_id)
+            assert stored.get((edition_id, region_id)) == held, (edition_id, region_id)
     assert {e for e, _r in stored} <= set(Edition.objects.values_list("pk", flat=True))
     parts = {
         (row["result__edition_id"], row["component_id"]): (row["n"], row["total"], row["high"])
@@ -63,6 +65,39 @@ def assert_statistics_match_results() -> None:
         for s in EditionStatistic.objects.filter(component__isnull=False, region__isnull=True)
     }
     assert stored_parts == parts
+    assert_standings_match_results()
+
+
+def assert_standings_match_results() -> None:
+    """Every result's stored standing is what the figures give over its whole edition now: its effective
+    rank, its score change on the previous year's edition when that is published, its place in the
+    order pages read an edition in; and each edition's coverage counts and groups."""
+    editions = list(Edition.objects.select_related("index"))
+    for edition in editions:
+        current = list(
+            Result.objects.filter(edition=edition).select_related("province").order_by(*figures.RESULT_ORDER)
+        )
+        previous = next(
+            (
+                e
+                for e in editions
+                if (e.index_id, e.year, e.is_synthetic, e.status)
+                == (edition.index_id, edition.year - 1, edition.is_synthetic, Status.PUBLISHED)
+            ),
+            None,
+        )
+        before = list(Result.objects.filter(edition=previous).select_related("province", "edition")) if previous else []
+        changes = figures.changes_for(current, edition, before)
+        ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
+        expected = [(r.pk, ranks[r.pk], changes[r.pk].score_delta, place) for place, r in enumerate(current, start=1)]
+        stored = Standing.objects.filter(edition=edition).order_by("position")
+        assert list(stored.values_list("result_id", "rank", "score_change", "position")) == expected, edition
+        if current:
+            total = national(edition)
+            assert total.units_with_result == len(current)
+            assert total.units_with_rank == sum(r.rank is not None for r in current)
+            assert total.groups == sorted({r.group for r in current if r.group}, key=fold)
+    assert Standing.objects.count() == Result.objects.count()
 
 
 def national(edition: Edition) -> EditionStatistic:
@@ -233,4 +268,58 @@ def test_an_import_asks_no_query_per_component_score_to_find_its_edition(real_da
         q["sql"] for q in queries if q["sql"].startswith('SELECT "reports_result"."edition_id" AS "edition_id" FROM')
     ]
     assert lookups == []
+    assert_statistics_match_results()
+
+
+def changes_of(edition: Edition) -> dict[int, Decimal | None]:
+    return dict(Standing.objects.filter(edition=edition).values_list("result_id", "score_change"))
+
+
+def test_publishing_or_withdrawing_last_year_changes_this_year_s_stored_changes(real_data):
+    edition = Edition.objects.real().get(index__code="PAR_INDEX", year=2024)
+    previous = Edition.objects.real().get(index__code="PAR_INDEX", year=2023)
+    compared = changes_of(edition)
+    assert any(change is not None for change in compared.values())
+    previous.status = Status.DRAFT
+    previous.save(update_fields=["status"])  # the admin's "unpublish"
+    assert changes_of(edition) != compared
+    assert_statistics_match_results()
+    previous.status = Status.PUBLISHED
+    previous.save(update_fields=["status"])
+    assert changes_of(edition) == compared
+
+
+def test_moving_or_deleting_an_edition_updates_the_year_that_followed_it(real_data):
+    edition = Edition.objects.real().get(index__code="PAR_INDEX", year=2024)
+    previous = Edition.objects.real().get(index__code="PAR_INDEX", year=2023)
+    compared = changes_of(edition)
+    previous.year = 2011  # a curator's typo: 2024 no longer has a previous year
+    previous.save()
+    assert changes_of(edition) != compared
+    assert_statistics_match_results()
+    previous.year = 2023
+    previous.save()
+    assert changes_of(edition) == compared
+    previous.delete()
+    assert_statistics_match_results()
+
+
+def test_a_corrected_score_moves_the_next_year_s_change(real_data):
+    result = Result.objects.filter(edition__year=2023, edition__is_synthetic=False, score__isnull=False).first()
+    result.score -= Decimal("2.00")
+    result.save()
+    assert_statistics_match_results()
+
+
+def test_which_way_an_index_ranks_recomputes_its_ranks(real_data, settings):
+    settings.CCHC_DATASET = "synthetic"
+    synthetic.generate(scale=1)
+    edition = Edition.objects.filter(is_synthetic=True, index__code="PAR_INDEX").order_by("-year").first()
+    Result.objects.filter(edition=edition).update(rank=None)  # no signal: refreshed below
+    refresh_statistics([edition.pk])
+    best = Standing.objects.get(edition=edition, rank=1).result
+    index = edition.index
+    index.higher_is_better = False
+    index.save()
+    assert Standing.objects.get(result=best).rank != 1
     assert_statistics_match_results()
