@@ -4,17 +4,18 @@
   Python; more processes than cores only add context switches.
 - ``preload_app``: Django, the URLconf and templates are loaded once in the master and shared
   copy-on-write with the workers.
-- GC: after start-up ``gc.freeze()`` moves every object alive (Django, app modules) to a permanent
-  generation the collector never scans again, and a higher gen-0 threshold collects less often. A
-  full collection walking all of Django otherwise lands on an unlucky request as p95 latency
-  (reference: p95 93 ms -> 23 ms). Same values as benchmarks/gctune.py.
+- GC (``cchc_site/gctune.py``): after start-up ``gc.freeze()`` moves every object alive (Django, app
+  modules) to a permanent generation the collector never scans again, a higher gen-0 threshold
+  collects less often, and the young generations are collected after a response is sent rather
+  than inside the next request (reference: p95 93 ms -> 23 ms).
 - Cache: with more than one worker the cache must be shared (``CACHE_URL=redis://...``), or a
   curator's change seen by one worker would leave the other serving its own stale local-memory copy;
   the master logs an error at start-up if it is not.
 """
 
-import gc
 import os
+
+from cchc_site import gctune
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -26,8 +27,6 @@ max_requests = 0  # no recycling: it would throw away the frozen heap and warm c
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
-
-GEN0_THRESHOLD = 50_000
 
 
 def when_ready(server):
@@ -46,10 +45,13 @@ def when_ready(server):
         get_resolver().url_patterns  # noqa: B018
     except Exception as error:  # pragma: no cover - never block start-up on a warm-up
         server.log.warning("warm-up failed: %s", error)
-    gc.collect()
-    gc.freeze()
+    gctune.freeze()
 
 
 def post_fork(server, worker):
-    _, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
+    gctune.raise_threshold()
+
+
+def post_request(worker, req, environ, resp):
+    """After the response has been written (sync workers): the collection no request should wait for."""
+    gctune.between_requests()

@@ -5,7 +5,7 @@ scale 1 and scale 10), collects static files (hashed, compressed: as in producti
 page in a fresh process per database (benchmarks/measure.py) and prints a table and the JSON
 (also written to benchmarks/out/bench-<time>.json and benchmarks/out/bench-latest.json).
 
-Options: --scales 1 10, --iterations 50, --reuse (keep already built databases), --cache-url redis://…
+Options: --scales 1 10, --iterations 100, --reuse (keep already built databases), --cache-url redis://…
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def scale_ratios(report: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
-    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--reuse", action="store_true", help="reuse databases already built in benchmarks/out/")
     parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/15 (default: local memory)")
     args = parser.parse_args()

@@ -462,8 +462,8 @@ def _neighbours(editions, step: int) -> Q:
 def refresh_standings(edition_ids: Iterable[int]) -> None:
     """Rebuild the Standing rows of these editions and of the editions a year after them (which compare
     with them), with the figures every page computes: ``effective_ranks``, ``changes_for`` on the
-    previous edition when it is published, ``biggest_movers`` and the leaders' order, all over the
-    edition's results in RESULT_ORDER."""
+    previous edition when it is published, ``biggest_movers`` and the rankings' default order, all over
+    the edition's results in RESULT_ORDER."""
     from .models import Standing
 
     named = list(Edition.objects.filter(pk__in=edition_ids).only("index_id", "year", "is_synthetic"))
@@ -490,11 +490,12 @@ def refresh_standings(edition_ids: Iterable[int]) -> None:
         ranks = effective_ranks(edition, held, edition.index.higher_is_better)
         names = sorted({fold(r.province.name) for r in held})
         name_position = {name: place for place, name in enumerate(names, start=1)}
+        # the rankings' default order (pages.sort_rows on "rank"): ranked first, the others after, in order
         ranked = sorted((r for r in held if ranks[r.pk] is not None), key=lambda r: ranks[r.pk])
-        leaders = ranked + [r for r in held if ranks[r.pk] is None and r.score is not None]
+        by_rank = ranked + [r for r in held if ranks[r.pk] is None]
         moves = [{"id": r.pk, "score_delta": changes[r.pk].score_delta} for r in held]
         gains, losses = biggest_movers(moves, len(moves))
-        leader = {r.pk: place for place, r in enumerate(leaders, start=1)}
+        rank_position = {r.pk: place for place, r in enumerate(by_rank, start=1)}
         gain = {row["id"]: place for place, row in enumerate(gains, start=1)}
         loss = {row["id"]: place for place, row in enumerate(losses, start=1)}
         for position, result in enumerate(held, start=1):
@@ -506,7 +507,7 @@ def refresh_standings(edition_ids: Iterable[int]) -> None:
                     score_change=changes[result.pk].score_delta,
                     position=position,
                     name_position=name_position[fold(result.province.name)],
-                    leader=leader.get(result.pk),
+                    rank_position=rank_position[result.pk],
                     gain=gain.get(result.pk),
                     loss=loss.get(result.pk),
                 )

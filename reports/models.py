@@ -463,9 +463,10 @@ class Standing(models.Model):
     the previous year's edition when it is published, as every visitor sees it). ``position`` is the
     result's place in the order pages read an edition in (``figures.RESULT_ORDER``) and
     ``name_position`` its unit's place by folded name, so that a page can sort and cut one page of a
-    large edition in SQL with the same ties as a Python sort of the whole edition. ``leader``, ``gain``
-    and ``loss`` number the leaders by rank and the biggest score gains and losses (from 1): the
-    overview reads its first few of each by index.
+    large edition in SQL with the same ties as a Python sort of the whole edition; ``rank_position``
+    its place in the rankings' default order (effective rank, ties and unranked units in that order).
+    ``gain`` and ``loss`` number the biggest score gains and losses (from 1): the rankings read one
+    page, and the overview its first few leaders and movers, by index.
 
     ``figures.refresh_statistics`` rebuilds an edition's rows with its statistics and those of the
     edition a year later, which compares with it. A page uses them only for someone who sees both
@@ -478,14 +479,18 @@ class Standing(models.Model):
     score_change = models.DecimalField(_("tăng/giảm điểm"), null=True, **SCORE_DIGITS)
     position = models.PositiveIntegerField(_("thứ tự trong kỳ"))
     name_position = models.PositiveIntegerField(_("thứ tự theo tên"))
-    leader = models.PositiveIntegerField(_("thứ tự dẫn đầu"), null=True)
+    rank_position = models.PositiveIntegerField(_("thứ tự xếp hạng"))
     gain = models.PositiveIntegerField(_("thứ tự tăng điểm"), null=True)
     loss = models.PositiveIntegerField(_("thứ tự giảm điểm"), null=True)
 
     class Meta:
         verbose_name = _("vị trí trong kỳ công bố")
         verbose_name_plural = _("vị trí trong kỳ công bố")
-        indexes = [models.Index(fields=["edition", "position"], name="standing_edition_position")]
+        indexes = [
+            models.Index(fields=["edition", "position"], name="standing_edition_position"),
+            # the rankings' default order, read one page at a time
+            models.Index(fields=["edition", "rank_position"], name="standing_edition_rank_position"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.result_id}: {self.rank} ({self.score_change})"

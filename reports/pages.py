@@ -146,7 +146,8 @@ def attach_statistics(
     Sets on each edition ``held_total``/``held_count`` (and ``held_region_total``/``held_region_count``
     for ``region_id``), ``spread`` (units with a score, lowest, quartiles, highest), and the coverage
     counts ``units_with_result``/``units_with_rank`` and ``groups`` held (whole editions only); the edition
-    whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary),
+    whose id is ``components_of`` also gets ``component_summaries`` (key → figures.ComponentSummary)
+    and ``components_held`` (as ``edition_components`` gives them),
     and the one whose id is ``regions_of`` ``held_regions`` (region id → (total, count) of every region
     holding a score: the regional averages of ``regional_averages_of``). Every other edition's
     ``held_regions`` is empty.
@@ -158,6 +159,7 @@ def attach_statistics(
     parts: dict[int, dict[str, figures.ComponentSummary]] = defaultdict(dict)
     spread: dict[int, dict] = {}
     listed: dict[int, tuple] = {}
+    held_components: dict[int, list[tuple]] = defaultdict(list)
     whole = [e.pk for e in editions if sees_whole(e, user)]
     if whole:
         stored = _statistics(
@@ -167,11 +169,12 @@ def attach_statistics(
             edition_id, region, key, total, held, low, q1, median, q3, high, leaders, leaders_count = row[:12]
             if key is not None:
                 parts[edition_id][key] = figures.ComponentSummary(total, held, high, tuple(leaders), leaders_count)
+                held_components[edition_id].append((row[18], key, *row[15:18]))
                 continue
             totals[(edition_id, region)] = (total, held)
             if region is None:
                 spread[edition_id] = {"units": held, "min": low, "q1": q1, "median": median, "q3": q3, "max": high}
-                listed[edition_id] = row[12:]
+                listed[edition_id] = row[12:15]
             elif edition_id == regions_of:
                 regional[edition_id][region] = (total, held)
     partial = [e.pk for e in editions if not sees_whole(e, user)]
@@ -191,6 +194,7 @@ def attach_statistics(
             edition.held_region_total, edition.held_region_count = totals.get((edition.pk, region_id), (None, 0))
         edition.held_regions = regional.get(edition.pk, {})
         edition.component_summaries = parts.get(edition.pk, {})
+        edition.components_held = [_component_dict(*held) for _order, *held in sorted(held_components[edition.pk])]
         edition.spread = spread.get(edition.pk, {"units": 0})
         edition.units_with_result, edition.units_with_rank, edition.groups = listed.get(edition.pk, (0, 0, []))
 
@@ -222,6 +226,10 @@ def _statistics(
         "units_with_result",
         "units_with_rank",
         "groups",
+        "component__name",
+        "component__name_en",
+        "component__max_points",
+        "component__order",
     )
 
 
@@ -433,12 +441,11 @@ def result_row(result: Result, change: figures.Change, rank: int | None, compone
 def edition_components(edition: Edition) -> list[dict]:
     """The components an edition holds scores for (key, name, max points), in order: one query of a
     few stored-statistics rows, however many units the edition ranks."""
-    english = in_english()
-    rows = _edition_components(None, edition_id=edition.pk)
-    return [
-        {"key": key, "name": name_en if english and name_en else name, "max_points": max_points}
-        for key, name, name_en, max_points in rows
-    ]
+    return [_component_dict(*row) for row in _edition_components(None, edition_id=edition.pk)]
+
+
+def _component_dict(key: str, name: str, name_en: str, max_points) -> dict:
+    return {"key": key, "name": name_en if name_en and in_english() else name, "max_points": max_points}
 
 
 @prepared("edition_id")
@@ -511,12 +518,13 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
     if not result_ids:
         return {}
     out: dict[int, list[dict]] = defaultdict(list)
-    metrics = dict(Citation._meta.get_field("metric").flatchoices)
+    # each label translated once, not once per citation (a lazy string costs a translation lookup)
+    metrics = {key: str(label) for key, label in Citation._meta.get_field("metric").flatchoices}
     citations = _citations(None, result_ids=list(result_ids), states=tuple(states))
     for result_id, metric, number, text, quote, conflict, state, article_pk, title, url, publisher in citations:
         out[result_id].append(
             {
-                "metric": str(metrics.get(metric, metric)),
+                "metric": metrics.get(metric, metric),
                 "value": number if number is not None else text,
                 "quote": quote,
                 "conflict": conflict,
@@ -557,11 +565,12 @@ def _citations(user, *, result_ids: list[int], states: tuple[str, ...]) -> Query
 def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     """Rankings of one edition, filtered and sorted as the URL says.
 
-    Queries: editions, regions, the components held (stored statistics), then for a visitor who sees
-    the edition whole (``stored_listing``) its stored statistics, a count when narrowed, the page's
+    Queries: editions, regions, the edition's stored statistics with the components held, then for a
+    visitor who sees the edition whole (``stored_listing``) a count when narrowed, the page's
     results sorted and cut in SQL on their stored standings, and their priors a year earlier; else
-    (``computed_listing``) the results of the edition and the one before, and the shown ids when
-    narrowed. Then the component scores and the citations of the page's rows.
+    (``computed_listing``: an officer's own row of a draft, with the components held) the results of the
+    edition and the one before, and the shown ids when narrowed. Then the component scores and the
+    citations of the page's rows.
     """
     editions = visible_editions(user)
     indices = index_choices(editions)
@@ -578,8 +587,12 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     era = edition.era if edition else Era.UNITS_63
     regions = regions_by_era(edition)[era]
     previous = next((e for e in of_index if edition and e.year == edition.year - 1), None)
-    # Components to rank by: those some unit of the edition has a score for (most editions hold none).
-    components = edition_components(edition) if edition else []
+    # The edition's stored statistics (averages, coverage, groups) and the components to rank by: those
+    # some unit of the edition has a score for (most editions hold none).
+    components = []
+    if edition:
+        attach_statistics([edition], user, regions_of=edition.pk, components_of=edition.pk)
+        components = edition.components_held if sees_whole(edition, user) else edition_components(edition)
     # The filterset's queryset is read only when the rows are narrowed (region, group, search); the
     # visibility rule and the edition are applied then, not built on every request.
     queryset = Result.objects.all()
@@ -679,13 +692,13 @@ def standings_apply(edition: Edition, previous: Edition | None, user) -> bool:
 
 def stored_listing(edition, previous, user, regions, shown, sort, page_number, data) -> Listing | None:
     """A page of the rankings sorted and cut in SQL on the stored standings: the rows read are the page's
-    and their priors, however many units the edition ranks. ``shown``: the narrowed results (region,
-    group, search), None for all. None past the last page.
+    and their priors, however many units the edition ranks. ``edition`` carries its stored statistics
+    (``attach_statistics``); ``shown``: the narrowed results (region, group, search), None for all.
+    None past the last page.
 
     Ties and missing figures fall as in ``computed_listing``: rows without the figure last, ties in
     RESULT_ORDER (the standing's ``position``).
     """
-    attach_statistics([edition], user, regions_of=edition.pk)
     coverage = figures.Coverage(
         edition.held_count, edition.units_with_rank, edition.units_with_result, edition.units_ranked
     )
@@ -731,19 +744,25 @@ def ranked(results, component: str | None, *, sort: str, start: int, end: int):
     """``results`` (of one edition) ordered by ``sort`` on their stored standings, rows ``start``
     to ``end``, as RESULT_ROW_FIELDS and the effective rank."""
     key = sort.lstrip("-")
-    if component is not None:
-        score = ComponentScore.objects.filter(result=OuterRef("pk"), component__key=component).values("score")
-        results = results.annotate(sort_value=Subquery(score[:1]))
-        field = F("sort_value")
+    if sort == "rank":  # the default order, stored whole: a page is read from the index
+        order = [F("standing__rank_position").asc()]
     else:
-        field = F(STANDING_SORTS[key])
-    order = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
-    return results.order_by(order, "standing__position").values_list(*RESULT_ROW_FIELDS, "standing__rank")[start:end]
+        if component is not None:
+            score = ComponentScore.objects.filter(result=OuterRef("pk"), component__key=component).values("score")
+            results = results.annotate(sort_value=Subquery(score[:1]))
+            field = F("sort_value")
+        else:
+            field = F(STANDING_SORTS[key])
+        order = [field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)]
+        order.append(F("standing__position").asc())
+    return results.order_by(*order).values_list(*RESULT_ROW_FIELDS, "standing__rank")[start:end]
 
 
 @prepared("edition_id", "key")
 def _ranked_page(user, *, edition_id: int, key: str | None, sort: str, start: int, end: int):
-    return ranked(Result.objects.visible_to(user).filter(edition_id=edition_id), key, sort=sort, start=start, end=end)
+    # filtered on the standing's edition, so that the database can walk its (edition, order) index
+    results = Result.objects.visible_to(user).filter(standing__edition_id=edition_id)
+    return ranked(results, key, sort=sort, start=start, end=end)
 
 
 @prepared("edition_id", "unit_ids")
@@ -1021,7 +1040,7 @@ def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int 
     shows while reading a bounded number of rows.
     """
     top = OVERVIEW_TOP
-    featured = Q(standing__leader__lte=top) | Q(standing__gain__lte=top) | Q(standing__loss__lte=top)
+    featured = Q(standing__rank_position__lte=top) | Q(standing__gain__lte=top) | Q(standing__loss__lte=top)
     shown = (
         visible.filter(drawable_q(edition) | featured)
         .order_by(*RESULT_ORDER)

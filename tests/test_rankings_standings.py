@@ -136,4 +136,4 @@ def test_the_rows_read_do_not_grow_with_the_units(client, settings, monkeypatch)
         assert response.status_code == 200
         assert len(response.context["rows"]) == min(63 * scale, 100)
         assert read[-1] <= 100
-        assert len(queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
+        assert len(queries) <= 7, [q["sql"][:80] for q in queries.captured_queries]

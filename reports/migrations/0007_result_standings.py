@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ),
                 ("position", models.PositiveIntegerField(verbose_name="thứ tự trong kỳ")),
                 ("name_position", models.PositiveIntegerField(verbose_name="thứ tự theo tên")),
-                ("leader", models.PositiveIntegerField(null=True, verbose_name="thứ tự dẫn đầu")),
+                ("rank_position", models.PositiveIntegerField(verbose_name="thứ tự xếp hạng")),
                 ("gain", models.PositiveIntegerField(null=True, verbose_name="thứ tự tăng điểm")),
                 ("loss", models.PositiveIntegerField(null=True, verbose_name="thứ tự giảm điểm")),
                 (
@@ -67,7 +67,10 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "vị trí trong kỳ công bố",
                 "verbose_name_plural": "vị trí trong kỳ công bố",
-                "indexes": [models.Index(fields=["edition", "position"], name="standing_edition_position")],
+                "indexes": [
+                    models.Index(fields=["edition", "position"], name="standing_edition_position"),
+                    models.Index(fields=["edition", "rank_position"], name="standing_edition_rank_position"),
+                ],
             },
         ),
         migrations.RunPython(rebuild_derived_rows, migrations.RunPython.noop),
