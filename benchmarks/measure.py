@@ -4,10 +4,10 @@ Environment: DJANGO_SETTINGS_MODULE=benchmarks.settings, DATABASE_URL, CCHC_DATA
 production-like settings (DEBUG off, so templates are cached and static names hashed), set by run.py.
 
 Server time is the time of one request through Django's WSGI handler, as gunicorn calls it (the whole
-middleware stack and view, no network; ``WsgiClient``). Not the test Client: it copies the context of
-every template rendered, for assertions, and ties each response into a reference cycle, so that every
-page's data waited for the cyclic garbage collector, whose runs then fell on unlucky requests (10–25 ms
-each) and inflated p95 with work production never does. ``cold`` clears the cache before every request,
+middleware stack and view, no network; ``WsgiClient``), not through the test Client, which also copies
+the context of every template rendered, for assertions: work production never does. Between requests
+the young objects are collected as gunicorn.conf.py's ``post_request`` does (``cchc_site/gctune.py``).
+``cold`` clears the cache before every request,
 ``warm`` does not; ``304`` sends the ETag back. Queries are counted with CaptureQueriesContext on a
 separate request (capturing costs time). Bytes: the response body, raw and gzip-compressed. Static: the
 JS and CSS the page links, from STATIC_ROOT (hashed names after collectstatic), gzip and brotli sizes
