@@ -43,3 +43,27 @@ def test_check_deploy_fails_when_production_is_misconfigured():
 def test_production_refuses_to_start_without_a_secret_key():
     done = run_check(SECRET_KEY="")
     assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
+
+
+def test_gunicorn_collects_young_garbage_after_a_response_not_inside_the_next_request():
+    """A page's template context is cyclic garbage; gunicorn.conf.py frees it between requests."""
+    import gc
+    import runpy
+
+    from cchc_site import gctune
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    thresholds = gc.get_threshold()
+    try:
+        config["post_fork"](None, None)
+        assert gc.get_threshold()[0] == gctune.GEN0_THRESHOLD
+        gc.collect()
+        while gc.get_count()[0] < gctune.GEN0_THRESHOLD * 3 // 5:
+            pair = [{}, {}]  # like Context <-> ContextDict: garbage that reference counting never frees
+            pair[0]["other"], pair[1]["other"] = pair[1], pair[0]
+        del pair
+        assert gc.get_count()[0] > gctune.GEN0_THRESHOLD // 2
+        config["post_request"](None, None, {}, None)
+        assert gc.get_count()[0] < 100
+    finally:
+        gc.set_threshold(*thresholds)
