@@ -151,6 +151,8 @@ def checks(report: dict) -> list:
                 out.append((ratio <= TARGETS["p95_over_median"], f"{name} {state} p95/median {ratio:.2f} (<= 2.5)"))
             queries = max(page["queries_cold"], page["queries_warm"])
             out.append((queries <= TARGETS["max_queries"], f"{name} queries {queries} (<= 10)"))
+            floor = page["floor"]
+            out.append((floor["queries"] == 1, f"{name} floor: {floor['queries']} query, {floor['rows']} rows (1)"))
             static = page.get("static")
             if static:
                 kb = static["gzip_total"] / 1024
