@@ -7,10 +7,10 @@ Server time is the time of one request through Django's WSGI handler, as gunicor
 middleware stack and view, no network; ``WsgiClient``), not through the test Client, which also copies
 the context of every template rendered, for assertions: work production never does. Between requests
 the young objects are collected as gunicorn.conf.py's ``post_request`` does (``cchc_site/gctune.py``).
-``cold`` clears the cache before every request, ``warm`` does not; ``304`` sends the ETag back. Queries are counted with CaptureQueriesContext on a
-separate request (capturing costs time). Bytes: the response body, raw and gzip-compressed. Static: the
-JS and CSS the page links, from STATIC_ROOT (hashed names after collectstatic), gzip and brotli sizes
-as whitenoise serves them.
+``cold`` clears the cache before every request, ``warm`` does not; ``304`` sends the ETag back.
+Queries are counted with CaptureQueriesContext on a separate request (capturing costs time). Bytes:
+the response body, raw and gzip-compressed. Static: the JS and CSS the page links, from STATIC_ROOT
+(hashed names after collectstatic), gzip and brotli sizes as whitenoise serves them.
 """
 
 from __future__ import annotations
