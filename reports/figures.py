@@ -3,7 +3,8 @@ coverage, percent of a component's maximum, and ranks from scores.
 
 Names follow the ministry's reports: *điểm* (score), *thứ hạng* (rank), *tăng/giảm bậc* (rank
 change: places gained, negative when lost), *trung bình cả nước / vùng* (national / regional
-average). Nothing here is stored: the stored figures are what sources state.
+average). What sources state is stored as such; the only figures stored besides are derived ones
+(``EditionStatistic``, ``Standing``), rebuilt here from the results on every write.
 
 Two rules an analyst relies on:
 - With partial coverage an average of the units that have results is not the national average.
@@ -353,6 +354,32 @@ def biggest_movers(rows: Iterable[dict], n: int = 5) -> tuple[list[dict], list[d
     return up, down
 
 
+def sort_rows(rows: list[dict], sort: str) -> list[dict]:
+    """Rows (``pages.result_row`` dicts) ordered by a column of the rankings; rows missing that figure
+    always come last, in their previous order (the sort is stable)."""
+    desc = sort.startswith("-")
+    key = sort.lstrip("-")
+
+    def value(row: dict):
+        if key == "rank":
+            return row["rank"]
+        if key == "province":
+            return fold(row["province"])
+        if key == "score":
+            return row["score"]
+        if key == "change":
+            return row["score_delta"]
+        if key.startswith("c."):
+            component = row["components"].get(key[2:])
+            return component["score"] if component else None
+        return None
+
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    present.sort(key=value, reverse=desc)
+    return present + missing
+
+
 # --------------------------------------------------------------------------- stored edition statistics
 # The one derived summary that is stored (models.EditionStatistic): rebuilt from the results whenever
 # they change, so pages read a few rows per edition instead of aggregating every unit.
@@ -490,12 +517,9 @@ def refresh_standings(edition_ids: Iterable[int]) -> None:
         ranks = effective_ranks(edition, held, edition.index.higher_is_better)
         names = sorted({fold(r.province.name) for r in held})
         name_position = {name: place for place, name in enumerate(names, start=1)}
-        # the rankings' default order (pages.sort_rows on "rank"): ranked first, the others after, in order
-        ranked = sorted((r for r in held if ranks[r.pk] is not None), key=lambda r: ranks[r.pk])
-        by_rank = ranked + [r for r in held if ranks[r.pk] is None]
-        moves = [{"id": r.pk, "score_delta": changes[r.pk].score_delta} for r in held]
-        gains, losses = biggest_movers(moves, len(moves))
-        rank_position = {r.pk: place for place, r in enumerate(by_rank, start=1)}
+        rows_held = [{"id": r.pk, "rank": ranks[r.pk], "score_delta": changes[r.pk].score_delta} for r in held]
+        gains, losses = biggest_movers(rows_held, len(rows_held))
+        rank_position = {row["id"]: place for place, row in enumerate(sort_rows(rows_held, "rank"), start=1)}
         gain = {row["id"]: place for place, row in enumerate(gains, start=1)}
         loss = {row["id"]: place for place, row in enumerate(losses, start=1)}
         for position, result in enumerate(held, start=1):

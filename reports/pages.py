@@ -489,31 +489,6 @@ def _component_scores(user, *, whole: bool, edition_id: int, result_ids: list[in
     return rows.values_list("result_id", "component__key", "score", "rank")
 
 
-def sort_rows(rows: list[dict], sort: str) -> list[dict]:
-    """Rows ordered by a column; rows missing that figure always come last, in their previous order."""
-    desc = sort.startswith("-")
-    key = sort.lstrip("-")
-
-    def value(row: dict):
-        if key == "rank":
-            return row["rank"]
-        if key == "province":
-            return fold(row["province"])
-        if key == "score":
-            return row["score"]
-        if key == "change":
-            return row["score_delta"]
-        if key.startswith("c."):
-            component = row["components"].get(key[2:])
-            return component["score"] if component else None
-        return None
-
-    present = [r for r in rows if value(r) is not None]
-    missing = [r for r in rows if value(r) is None]
-    present.sort(key=value, reverse=desc)
-    return present + missing
-
-
 def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED,)) -> dict[int, list[dict]]:
     if not result_ids:
         return {}
@@ -565,12 +540,13 @@ def _citations(user, *, result_ids: list[int], states: tuple[str, ...]) -> Query
 def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     """Rankings of one edition, filtered and sorted as the URL says.
 
-    Queries: editions, regions, the edition's stored statistics with the components held, then for a
-    visitor who sees the edition whole (``stored_listing``) a count when narrowed, the page's
-    results sorted and cut in SQL on their stored standings, and their priors a year earlier; else
-    (``computed_listing``: an officer's own row of a draft, with the components held) the results of the
-    edition and the one before, and the shown ids when narrowed. Then the component scores and the
-    citations of the page's rows.
+    Queries: editions, regions; for a visitor who sees the edition whole, its stored statistics (with the
+    components held), a count when narrowed, the page's results sorted and cut in SQL on their stored
+    standings (``stored_listing``, used unless the previous year is a draft they see) and their priors
+    a year earlier; otherwise the components held (an officer on a draft; a curator has them from the
+    statistics), the results of the edition and the one before, and the shown ids when narrowed
+    (``computed_listing``). Then the component scores and the citations of
+    the page's rows.
     """
     editions = visible_editions(user)
     indices = index_choices(editions)
@@ -590,9 +566,11 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
     # The edition's stored statistics (averages, coverage, groups) and the components to rank by: those
     # some unit of the edition has a score for (most editions hold none).
     components = []
-    if edition:
+    if edition and sees_whole(edition, user):
         attach_statistics([edition], user, regions_of=edition.pk, components_of=edition.pk)
-        components = edition.components_held if sees_whole(edition, user) else edition_components(edition)
+        components = edition.components_held
+    elif edition:  # an officer's own row of a draft: computed_listing reads what it shows
+        components = edition_components(edition)
     # The filterset's queryset is read only when the rows are narrowed (region, group, search); the
     # visibility rule and the edition are applied then, not built on every request.
     queryset = Result.objects.all()
@@ -815,7 +793,7 @@ def computed_listing(edition, previous, user, regions, shown, sort, page_number,
         for r in all_results
         if r.pk in shown_ids
     ]
-    sortable = sort_rows(sortable, sort)
+    sortable = figures.sort_rows(sortable, sort)
     pagination = paginate(len(sortable), page_number, data)
     if pagination is None:
         return None
@@ -1000,7 +978,7 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     regional = regional_averages_of(edition, regions)
     # The same sorts as over the whole edition: the rows shown include the first OVERVIEW_TOP by each.
     up, down = figures.biggest_movers(rows, OVERVIEW_TOP)
-    leaders = sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:OVERVIEW_TOP]
+    leaders = figures.sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:OVERVIEW_TOP]
     context.update(
         edition=edition,
         index=edition.index,
@@ -1295,7 +1273,7 @@ def map_page(params: QueryDict, user) -> dict[str, Any]:
         "edition": edition,
         "index": edition.index,
         "by": by,
-        "rows": sort_rows(rows, "rank"),
+        "rows": figures.sort_rows(rows, "rank"),
         "coverage": coverage,
         "undrawn": undrawn,
         "undrawn_url": reverse("reports:rankings") + "?" + urlencode({"index": index_code, "year": edition.year}),

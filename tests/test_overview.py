@@ -60,7 +60,7 @@ def expected_overview(index_code: str, synthetic_data: bool = False) -> dict:
     return {
         "edition": edition,
         "previous_edition": previous,
-        "leaders": pages.sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5],
+        "leaders": figures.sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5],
         "movers_up": up,
         "movers_down": down,
         "regional": [pages.average_dict(regional[r.pk]) | {"name": r.name, "code": r.code} for r in regions],
