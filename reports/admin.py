@@ -306,7 +306,9 @@ def _previous(field: str):
             edition__index_id=OuterRef("edition__index_id"),
             edition__year=OuterRef("edition__year") - 1,
             edition__is_synthetic=OuterRef("edition__is_synthetic"),
-        ).values(field)[:1]
+        )
+        .order_by()  # a sliced subquery keeps Result's ordering, and its joins, otherwise
+        .values(field)[:1]
     )
 
 

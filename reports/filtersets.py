@@ -99,13 +99,14 @@ def sort_choices(components=()) -> list[tuple[str, str]]:
         "score": _("điểm"),
         "change": _("thay đổi điểm"),
     }
+    up, down = str(_("%(col)s ↑")), str(_("%(col)s ↓"))  # translated once, not once per column
     choices = []
     for key in SORT_FIELDS:
-        choices.append((key, _("%(col)s ↑") % {"col": labels[key]}))
-        choices.append((f"-{key}", _("%(col)s ↓") % {"col": labels[key]}))
+        choices.append((key, up % {"col": labels[key]}))
+        choices.append((f"-{key}", down % {"col": labels[key]}))
     for component in components:
-        choices.append((f"c.{component['key']}", _("%(col)s ↑") % {"col": component["name"]}))
-        choices.append((f"-c.{component['key']}", _("%(col)s ↓") % {"col": component["name"]}))
+        choices.append((f"c.{component['key']}", up % {"col": component["name"]}))
+        choices.append((f"-c.{component['key']}", down % {"col": component["name"]}))
     return choices
 
 

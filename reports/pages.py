@@ -124,7 +124,8 @@ def visible_editions(user, region_id: int | None = None, with_framework: bool = 
 
 @prepared("region_id")
 def _visible_editions(user, *, region_id: int | None, with_framework: bool) -> QuerySet[Edition]:
-    averages = PublishedAverage.objects.filter(edition=OuterRef("pk"))
+    # order_by(): a sliced subquery keeps the model's ordering, which joined three tables per edition.
+    averages = PublishedAverage.objects.filter(edition=OuterRef("pk")).order_by()
     editions = (
         Edition.objects.visible_to(user)
         .in_dataset()
@@ -300,7 +301,8 @@ def _regions(user, *, edition_id: int | None) -> QuerySet[Region]:
         units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
     )
     if edition_id is not None:
-        stated = PublishedAverage.objects.filter(edition_id=edition_id, region=OuterRef("pk")).values("value")[:1]
+        stated = PublishedAverage.objects.filter(edition_id=edition_id, region=OuterRef("pk")).order_by()
+        stated = stated.values("value")[:1]
         regions = regions.annotate(published_average=Subquery(stated))
     return regions
 
@@ -747,7 +749,8 @@ def ranked(results, component: str | None, *, sort: str, start: int, end: int):
         order = [F("standing__rank_position").asc()]
     else:
         if component is not None:
-            score = ComponentScore.objects.filter(result=OuterRef("pk"), component__key=component).values("score")
+            score = ComponentScore.objects.filter(result=OuterRef("pk"), component__key=component).order_by()
+            score = score.values("score")
             results = results.annotate(sort_value=Subquery(score[:1]))
             field = F("sort_value")
         else:

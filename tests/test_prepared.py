@@ -59,6 +59,29 @@ def test_scores_come_back_as_the_orm_converts_them(real_data):
     assert scores == [r.score for r in Result.objects.filter(edition=edition, score__isnull=False).order_by("pk")]
 
 
+def test_decimals_read_again_keep_the_places_the_orm_gives(real_data):
+    """A score read a second time (from the column's memo of converted floats) is the same Decimal, to
+    the same places ("80.00", not "80"), as the ORM's; a corrected score is read as corrected."""
+    edition = Edition.objects.filter(results__score__isnull=False).first()
+    results = list(Result.objects.filter(edition=edition).order_by("pk")[:4])
+    for result, score in zip(results, ["81.20", "80", "0", "99.99"], strict=True):
+        result.score = Decimal(score)
+        result.save()
+    visitor = AnonymousUser()
+
+    def as_text(rows):
+        return [(pk, str(score)) for pk, score in rows]
+
+    expected = as_text(Result.objects.filter(edition=edition).order_by("pk").values_list("pk", "score"))
+    assert as_text(results_of(visitor, edition_ids=[edition.pk])) == expected
+    assert as_text(results_of(visitor, edition_ids=[edition.pk])) == expected
+    assert [score for _pk, score in expected[:4]] == ["81.20", "80.00", "0.00", "99.99"]
+
+    results[0].score = Decimal("81.25")
+    results[0].save()
+    assert results_of(visitor, edition_ids=[edition.pk])[0] == (results[0].pk, Decimal("81.25"))
+
+
 def test_a_shape_compiles_once_and_each_call_is_one_query(real_data, django_assert_num_queries):
     first, second = Edition.objects.order_by("pk")[:2]
     results_of.shapes.clear()
