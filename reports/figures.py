@@ -134,6 +134,38 @@ def change_between(result: Result, previous: Sequence[PreviousResult], units_ran
     return Change(None, None, "none", tuple(previous))
 
 
+def change_record(change: Change) -> tuple[int | None, str, list]:
+    """``change`` as the Standing columns hold it besides ``score_change``: (rank change, basis, prior
+    results as JSON lists, scores as text so that they keep their places)."""
+    previous = [
+        [
+            p.province_name,
+            p.province_slug,
+            None if p.score is None else str(p.score),
+            p.rank,
+            p.units_ranked,
+            p.is_predecessor,
+        ]
+        for p in change.previous
+    ]
+    return change.rank_delta, change.basis, previous
+
+
+def stored_change(score_delta: Decimal | None, rank_delta: int | None, basis: str, previous: list) -> Change:
+    """The Change that ``change_record`` (and the standing's ``score_change``) stored."""
+    if not previous and basis == "none" and score_delta is None and rank_delta is None:
+        return NO_CHANGE
+    return Change(
+        score_delta,
+        rank_delta,
+        basis,
+        tuple(
+            PreviousResult(name, slug, None if score is None else Decimal(score), rank, units, is_predecessor)
+            for name, slug, score, rank, units, is_predecessor in previous
+        ),
+    )
+
+
 def previous_edition(edition: Edition) -> Edition | None:
     return (
         Edition.objects.filter(index_id=edition.index_id, year=edition.year - 1, is_synthetic=edition.is_synthetic)
@@ -507,7 +539,9 @@ def refresh_standings(edition_ids: Iterable[int]) -> None:
     for result in Result.objects.filter(edition__in=editions).select_related("province").order_by(*RESULT_ORDER):
         results[result.edition_id].append(result)
     priors: dict[int, list[Result]] = defaultdict(list)
-    for result in Result.objects.filter(edition__in=list(previous.values())).select_related("province", "edition"):
+    # In RESULT_ORDER, as a page reads them: a merged unit lists its predecessors in that order.
+    prior_results = Result.objects.filter(edition__in=list(previous.values())).select_related("province", "edition")
+    for result in prior_results.order_by(*RESULT_ORDER):
         priors[result.edition_id].append(result)
     rows = []
     for edition in editions:
@@ -523,12 +557,17 @@ def refresh_standings(edition_ids: Iterable[int]) -> None:
         gain = {row["id"]: place for place, row in enumerate(gains, start=1)}
         loss = {row["id"]: place for place, row in enumerate(losses, start=1)}
         for position, result in enumerate(held, start=1):
+            change = changes[result.pk]
+            rank_change, basis, prior = change_record(change)
             rows.append(
                 Standing(
                     result_id=result.pk,
                     edition_id=edition.pk,
                     rank=ranks[result.pk],
-                    score_change=changes[result.pk].score_delta,
+                    score_change=change.score_delta,
+                    rank_change=rank_change,
+                    change_basis=basis,
+                    previous=prior,
                     position=position,
                     name_position=name_position[fold(result.province.name)],
                     rank_position=rank_position[result.pk],

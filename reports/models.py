@@ -466,7 +466,10 @@ class Standing(models.Model):
     large edition in SQL with the same ties as a Python sort of the whole edition; ``rank_position``
     its place in the rankings' default order (effective rank, ties and unranked units in that order).
     ``gain`` and ``loss`` number the biggest score gains and losses (from 1): the rankings read one
-    page, and the overview its first few leaders and movers, by index.
+    page, and the overview its first few leaders and movers, by index. ``rank_change``,
+    ``change_basis`` and ``previous`` complete the change (``figures.Change``: the prior results it was
+    measured on, as ``figures.change_record`` writes them), so that a page of rows needs no read of
+    the previous edition.
 
     ``figures.refresh_statistics`` rebuilds an edition's rows with its statistics and those of the
     edition a year later, which compares with it. A page uses them only for someone who sees both
@@ -482,6 +485,9 @@ class Standing(models.Model):
     rank_position = models.PositiveIntegerField(_("thứ tự xếp hạng"))
     gain = models.PositiveIntegerField(_("thứ tự tăng điểm"), null=True)
     loss = models.PositiveIntegerField(_("thứ tự giảm điểm"), null=True)
+    rank_change = models.IntegerField(_("tăng/giảm hạng"), null=True)
+    change_basis = models.CharField(_("căn cứ so sánh"), max_length=16, default="none")
+    previous = models.JSONField(_("kết quả kỳ trước"), default=list)
 
     class Meta:
         verbose_name = _("vị trí trong kỳ công bố")

@@ -366,6 +366,17 @@ RESULT_ROW_FIELDS = (
 )
 
 
+# A result's stored standing, read with its row: the effective rank and the change (figures.Change) on
+# the previous edition, whose results a page then need not read.
+STANDING_FIELDS = (
+    "standing__rank",
+    "standing__score_change",
+    "standing__rank_change",
+    "standing__change_basis",
+    "standing__previous",
+)
+
+
 @dataclass(slots=True)
 class UnitValues:
     """A unit as ``result_row`` and ``figures`` read it, built from plain values (no model instance)."""
@@ -402,6 +413,15 @@ class ResultValues:
 def result_values(queryset) -> list[ResultValues]:
     """``queryset`` (of results) as ResultValues, in its order: one query, no model instances."""
     return _as_result_values(queryset.values_list(*RESULT_ROW_FIELDS))
+
+
+def standing_rows(rows) -> list[tuple[ResultValues, int | None, figures.Change]]:
+    """Rows of RESULT_ROW_FIELDS and STANDING_FIELDS as (result, effective rank, change)."""
+    n = len(RESULT_ROW_FIELDS)
+    return [
+        (ResultValues(*row[:9], province=UnitValues(*row[9:n])), row[n], figures.stored_change(*row[n + 1 :]))
+        for row in rows
+    ]
 
 
 def _as_result_values(rows) -> list[ResultValues]:
@@ -565,8 +585,8 @@ def rankings_page(params: QueryDict, user) -> dict[str, Any]:
 
     Queries: editions, regions; for a visitor who sees the edition whole, its stored statistics (with the
     components held), a count when narrowed, the page's results sorted and cut in SQL on their stored
-    standings (``stored_listing``, used unless the previous year is a draft they see) and their priors
-    a year earlier; otherwise the components held (an officer on a draft; a curator has them from the
+    standings with their stored ranks and changes (``stored_listing``, used unless the previous year
+    is a draft they see); otherwise the components held (an officer on a draft; a curator has them from the
     statistics), the results of the edition and the one before, and the shown ids when narrowed
     (``computed_listing``). Then the component scores and the citations of
     the page's rows.
@@ -693,7 +713,7 @@ def standings_apply(edition: Edition, previous: Edition | None, user) -> bool:
 
 def stored_listing(edition, previous, user, regions, shown, sort, page_number, data) -> Listing | None:
     """A page of the rankings sorted and cut in SQL on the stored standings: the rows read are the page's
-    and their priors, however many units the edition ranks. ``edition`` carries its stored statistics
+    with their stored ranks and changes, however many units the edition ranks. ``edition`` carries its stored statistics
     (``attach_statistics``); ``shown``: the narrowed results (region, group, search), None for all.
     None past the last page.
 
@@ -713,17 +733,16 @@ def stored_listing(edition, previous, user, regions, shown, sort, page_number, d
         found = _ranked_page(user, edition_id=edition.pk, key=key[2:] if key.startswith("c.") else None, **window)
     else:
         found = ranked(shown, key[2:] if key.startswith("c.") else None, **window)
-    page = [ResultValues(*row[:9], province=UnitValues(*row[9:-1])) for row in found]
-    ranks = {result.pk: row[-1] for result, row in zip(page, found, strict=True)}
+    rows = standing_rows(found)
+    page = [result for result, _rank, _change in rows]
     region_by_id = {r.pk: r for r in regions}
     for result in page:
         result.edition = edition
         result.province.region = region_by_id.get(result.province.region_id)
-    priors = prior_results(user, previous, [r.province_id for r in page]) if previous else []
     return Listing(
         page=page,
-        ranks=ranks,
-        changes=figures.changes_for(page, edition, priors),
+        ranks={result.pk: rank for result, rank, _change in rows},
+        changes={result.pk: change for result, _rank, change in rows},
         pagination=pagination,
         national=national_average_of(edition),
         regional=regional_averages_of(edition, regions),
@@ -743,7 +762,7 @@ STANDING_SORTS = {
 
 def ranked(results, component: str | None, *, sort: str, start: int, end: int):
     """``results`` (of one edition) ordered by ``sort`` on their stored standings, rows ``start``
-    to ``end``, as RESULT_ROW_FIELDS and the effective rank."""
+    to ``end``, as RESULT_ROW_FIELDS and STANDING_FIELDS (``standing_rows`` reads them)."""
     key = sort.lstrip("-")
     if sort == "rank":  # the default order, stored whole: a page is read from the index
         order = [F("standing__rank_position").asc()]
@@ -757,7 +776,7 @@ def ranked(results, component: str | None, *, sort: str, start: int, end: int):
             field = F(STANDING_SORTS[key])
         order = [field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)]
         order.append(F("standing__position").asc())
-    return results.order_by(*order).values_list(*RESULT_ROW_FIELDS, "standing__rank")[start:end]
+    return results.order_by(*order).values_list(*RESULT_ROW_FIELDS, *STANDING_FIELDS)[start:end]
 
 
 @prepared("edition_id", "key")
@@ -765,25 +784,6 @@ def _ranked_page(user, *, edition_id: int, key: str | None, sort: str, start: in
     # filtered on the standing's edition, so that the database can walk its (edition, order) index
     results = Result.objects.visible_to(user).filter(standing__edition_id=edition_id)
     return ranked(results, key, sort=sort, start=start, end=end)
-
-
-@prepared("edition_id", "unit_ids")
-def _prior_result_values(user, *, edition_id: int, unit_ids: list[int]) -> QuerySet[Result]:
-    return (
-        Result.objects.visible_to(user)
-        .filter(Q(province_id__in=unit_ids) | Q(province__successor_id__in=unit_ids), edition_id=edition_id)
-        .order_by(*RESULT_ORDER)
-        .values_list(*RESULT_ROW_FIELDS)
-    )
-
-
-def prior_results(user, previous: Edition, unit_ids: list[int]) -> list[ResultValues]:
-    """The results of ``previous`` that ``figures.changes_for`` compares these units' results with: the
-    units' own and those of the units merged into them, in RESULT_ORDER. One query."""
-    found = _as_result_values(_prior_result_values(user, edition_id=previous.pk, unit_ids=unit_ids)) if unit_ids else []
-    for result in found:
-        result.edition = previous
-    return found
 
 
 def computed_listing(edition, previous, user, regions, shown, sort, page_number, data) -> Listing | None:
@@ -964,8 +964,8 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
 
     Queries: editions, their stored statistics (the averages and spread of every year, and the latest
     edition's regional totals), regions, the latest edition's counts, the results it shows (the units
-    the map draws, and the leaders and biggest movers, picked in SQL), the results a year earlier those
-    are compared with, and for a 34-era edition its predecessors' map codes. The rows read are bounded
+    the map draws, and the leaders and biggest movers, picked in SQL, with their stored ranks and
+    changes), and for a 34-era edition its predecessors' map codes. The rows read are bounded
     by what the page shows, however many units an edition ranks.
     """
     editions = visible_editions(user)
@@ -983,14 +983,10 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     coverage, drawable = edition_coverage(visible, edition)
     shown = overview_results(visible, edition)
     region_by_id = {r.pk: r for r in regions}
-    for result, _rank in shown:
+    for result, _rank, _change in shown:
         result.edition = edition
         result.province.region = region_by_id.get(result.province.region_id)
-    current = [result for result, _rank in shown]
-    priors = prior_results(user, previous, [r.province_id for r in current]) if previous else []
-    # Every figure shown comes from the one Python implementation, on the rows shown and their priors.
-    changes = figures.changes_for(current, edition, priors)
-    rows = [result_row(result, changes[result.pk], rank) for result, rank in shown]
+    rows = [result_row(result, change, rank) for result, rank, change in shown]
     trend = {e.pk: national_average_of(e) for e in published_editions}
     national = trend[edition.pk]
     national_previous = trend[previous.pk] if previous else None
@@ -1031,8 +1027,9 @@ def overview_page(params: QueryDict, user) -> dict[str, Any]:
     return context
 
 
-def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int | None]]:
-    """The results of ``edition`` the overview shows, in RESULT_ORDER, each with its effective rank: the
+def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int | None, figures.Change]]:
+    """The results of ``edition`` the overview shows, in RESULT_ORDER, each with its effective rank and
+    change (``standing_rows``): the
     ones the map draws, and the first OVERVIEW_TOP leaders, gains and losses of the whole edition as
     its stored standings number them. One query.
 
@@ -1043,12 +1040,8 @@ def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int 
     """
     top = OVERVIEW_TOP
     featured = Q(standing__rank_position__lte=top) | Q(standing__gain__lte=top) | Q(standing__loss__lte=top)
-    shown = (
-        visible.filter(drawable_q(edition) | featured)
-        .order_by(*RESULT_ORDER)
-        .values_list(*RESULT_ROW_FIELDS, "standing__rank")
-    )
-    return [(ResultValues(*row[:9], province=UnitValues(*row[9:-1])), row[-1]) for row in shown]
+    shown = visible.filter(drawable_q(edition) | featured).order_by(*RESULT_ORDER)
+    return standing_rows(shown.values_list(*RESULT_ROW_FIELDS, *STANDING_FIELDS))
 
 
 def regional_averages_of(edition: Edition, regions) -> dict[int, figures.Average]:

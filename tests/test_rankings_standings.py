@@ -117,17 +117,17 @@ def test_a_curator_comparing_with_a_draft_gets_the_computed_changes(client, mini
 
 
 def test_the_rows_read_do_not_grow_with_the_units(client, settings, monkeypatch):
-    """A 630-unit ranking reads its page and the page's priors, not every result of two editions."""
+    """A 630-unit ranking reads its page with the rows' stored changes, not every result of two editions."""
     settings.CCHC_DATASET = "synthetic"
     read = []
-    real = pages.prior_results
+    real = pages.standing_rows
 
-    def counted(*args, **kwargs):
-        rows = real(*args, **kwargs)
+    def counted(rows):
+        rows = real(rows)
         read.append(len(rows))
         return rows
 
-    monkeypatch.setattr(pages, "prior_results", counted)
+    monkeypatch.setattr(pages, "standing_rows", counted)
     monkeypatch.setattr(pages, "computed_listing", None)  # would fail if called
     for scale in (1, 3):
         synthetic.generate(scale=scale)

@@ -86,12 +86,29 @@ def assert_standings_match_results() -> None:
             ),
             None,
         )
-        before = list(Result.objects.filter(edition=previous).select_related("province", "edition")) if previous else []
+        before = (
+            list(
+                Result.objects.filter(edition=previous)
+                .select_related("province", "edition")
+                .order_by(*figures.RESULT_ORDER)
+            )
+            if previous
+            else []
+        )
         changes = figures.changes_for(current, edition, before)
         ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
-        expected = [(r.pk, ranks[r.pk], changes[r.pk].score_delta, place) for place, r in enumerate(current, start=1)]
-        stored = Standing.objects.filter(edition=edition).order_by("position")
-        assert list(stored.values_list("result_id", "rank", "score_change", "position")) == expected, edition
+        expected = [(r.pk, ranks[r.pk], changes[r.pk], place) for place, r in enumerate(current, start=1)]
+        stored = [
+            (
+                s.result_id,
+                s.rank,
+                figures.stored_change(s.score_change, s.rank_change, s.change_basis, s.previous),
+                s.position,
+            )
+            for s in Standing.objects.filter(edition=edition).order_by("position")
+        ]
+        # the whole change, with the prior results it was measured on, as a page shows it
+        assert stored == expected, edition
         if current:
             total = national(edition)
             assert total.units_with_result == len(current)

@@ -5,12 +5,9 @@ from django.db import migrations, models
 
 
 def rebuild_derived_rows(apps, schema_editor):
-    # Both tables are derived caches of the results, rebuilt by the code that keeps them (as
-    # ``manage.py bootstrap`` does); a database migrated without it would show rankings without ranks.
-    from reports.figures import refresh_all_statistics
-
-    if apps.get_model("reports", "Edition").objects.exists():
-        refresh_all_statistics()
+    # Both tables are derived caches of the results, rebuilt by the code that keeps them. That code
+    # writes the columns 0008 adds, so the rebuild now runs there, once the table has them.
+    pass
 
 
 class Migration(migrations.Migration):
