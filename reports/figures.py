@@ -152,8 +152,9 @@ def change_record(change: Change) -> tuple[int | None, str, list]:
 
 
 def stored_change(score_delta: Decimal | None, rank_delta: int | None, basis: str, previous: list) -> Change:
-    """The Change that ``change_record`` (and the standing's ``score_change``) stored."""
-    if not previous and basis == "none" and score_delta is None and rank_delta is None:
+    """The Change that ``change_record`` (and the standing's ``score_change``) stored; no change when
+    there is no standing (``basis`` None: a result read before its edition's standings were rebuilt)."""
+    if basis is None or (not previous and basis == "none" and score_delta is None and rank_delta is None):
         return NO_CHANGE
     return Change(
         score_delta,

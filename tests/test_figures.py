@@ -155,3 +155,26 @@ def test_coverage_counts_units_with_figures(two_eras):
     _, e2024, _ = two_eras
     cov = figures.coverage(e2024, results_of(e2024))
     assert (cov.with_score, cov.units_total, cov.is_complete) == (3, 63, False)
+
+
+def test_a_stored_change_reads_back_as_the_change_it_was():
+    """The standings keep a change as columns and JSON; read back it is the same Change, prior scores to
+    their places ("76.80") and a merged unit's predecessors in order."""
+    before = (
+        figures.PreviousResult("Hà Giang", "ha-giang", Decimal("76.80"), 40, 63, True),
+        figures.PreviousResult("Tuyên Quang", "tuyen-quang", None, None, 63, True),
+    )
+    for change in (
+        figures.Change(Decimal("4.35"), 3, "same_unit", before[:1]),
+        figures.Change(None, None, "predecessors", before),
+        figures.Change(Decimal("-1.20"), None, "reported"),
+        figures.NO_CHANGE,
+    ):
+        rank_change, basis, previous = figures.change_record(change)
+        stored = figures.stored_change(change.score_delta, rank_change, basis, previous)
+        assert stored == change
+        assert [str(p.score) for p in stored.previous] == [str(p.score) for p in change.previous]
+
+
+def test_a_result_without_a_stored_standing_shows_no_change():
+    assert figures.stored_change(None, None, None, None) == figures.NO_CHANGE
