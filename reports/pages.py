@@ -410,22 +410,19 @@ class ResultValues:
     edition: Edition | None = None
 
 
-def result_values(queryset) -> list[ResultValues]:
-    """``queryset`` (of results) as ResultValues, in its order: one query, no model instances."""
-    return _as_result_values(queryset.values_list(*RESULT_ROW_FIELDS))
+def _result_value(row: tuple) -> ResultValues:
+    """A row starting with RESULT_ROW_FIELDS as a ResultValues (its unit a UnitValues)."""
+    return ResultValues(*row[:9], province=UnitValues(*row[9 : len(RESULT_ROW_FIELDS)]))
 
 
 def standing_rows(rows) -> list[tuple[ResultValues, int | None, figures.Change]]:
     """Rows of RESULT_ROW_FIELDS and STANDING_FIELDS as (result, effective rank, change)."""
     n = len(RESULT_ROW_FIELDS)
-    return [
-        (ResultValues(*row[:9], province=UnitValues(*row[9:n])), row[n], figures.stored_change(*row[n + 1 :]))
-        for row in rows
-    ]
+    return [(_result_value(row), row[n], figures.stored_change(*row[n + 1 :])) for row in rows]
 
 
 def _as_result_values(rows) -> list[ResultValues]:
-    return [ResultValues(*row[:9], province=UnitValues(*row[9:])) for row in rows]
+    return [_result_value(row) for row in rows]
 
 
 @prepared("edition_ids")
