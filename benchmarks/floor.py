@@ -10,9 +10,9 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.http import JsonResponse
 
+from dashboard.pages import drawable_q
 from provinces.models import Era
 from reports.models import Result, Status
-from reports.pages import drawable_q
 
 FIELDS = ("province__name", "province__slug", "edition__index__code", "edition__year", "score", "rank", "group")
 

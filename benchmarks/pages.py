@@ -1,6 +1,6 @@
 """The pages measured, and the floor view that serves the same rows.
 
-``url`` is a URL name of the site (``reports:…``) reversed with ``kwargs``, plus a query string;
+``url`` is a URL name of the site (``dashboard:…``) reversed with ``kwargs``, plus a query string;
 ``{slug}``/``{slug2}``/``{year}``/``{index}``/``{latest}`` (the year the overview shows) are filled
 from the benchmark database. A page whose URL
 name does not exist (yet) is reported as missing, not failed.
@@ -15,34 +15,34 @@ YEAR = 2024
 PAGES = [
     # label, url name, kwargs, query, floor
     # the overview and the map show the units the map can draw (63 shapes), however large the panel
-    ("overview", "reports:home", {}, "", "/__floor__/edition/{index}/{latest}/?drawable=1"),
+    ("overview", "dashboard:home", {}, "", "/__floor__/edition/{index}/{latest}/?drawable=1"),
     (
         "rankings",
-        "reports:rankings",
+        "dashboard:rankings",
         {},
         "?index={index}&year={year}",
         "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
-    ("province", "reports:province", {"slug": "{slug}"}, "", "/__floor__/province/{slug}/"),
-    ("compare", "reports:compare", {}, "?p={slug}&p={slug2}", "/__floor__/provinces/?p={slug}&p={slug2}"),
-    ("map", "reports:map", {}, "?index={index}&year={year}", "/__floor__/edition/{index}/{year}/?drawable=1"),
+    ("province", "dashboard:province", {"slug": "{slug}"}, "", "/__floor__/province/{slug}/"),
+    ("compare", "dashboard:compare", {}, "?p={slug}&p={slug2}", "/__floor__/provinces/?p={slug}&p={slug2}"),
+    ("map", "dashboard:map", {}, "?index={index}&year={year}", "/__floor__/edition/{index}/{year}/?drawable=1"),
     (
         "download csv",
-        "reports:rankings",
+        "dashboard:rankings",
         {},
         "?index={index}&year={year}&format=csv",
         "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
     (
         "download xlsx",
-        "reports:rankings",
+        "dashboard:rankings",
         {},
         "?index={index}&year={year}&format=xlsx",
         "/__floor__/edition/{index}/{year}/?limit={limit}",
     ),
     (
         "download json",
-        "reports:rankings",
+        "dashboard:rankings",
         {},
         "?index={index}&year={year}&format=json",
         "/__floor__/edition/{index}/{year}/?limit={limit}",

@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    # Lower apps never import higher ones (docs/ARCHITECTURE.md).
     "provinces",
     "reports",
-    # Bumps the cache's data version on every change to provinces/reports rows (reports/caching.py).
-    "reports.caching.CachingConfig",
+    "sources",
+    "dashboard",
+    "curation",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reports.context_processors.dashboard",
+                "dashboard.context_processors.dashboard",
             ],
         },
     },
@@ -135,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "reports:my_home"
+LOGIN_REDIRECT_URL = "dashboard:my_home"
 LOGOUT_REDIRECT_URL = None  # show templates/registration/logged_out.html
 # Repeated failed sign-ins are throttled per username + address (provinces/auth.py).
 AUTHENTICATION_BACKENDS = ["provinces.auth.ThrottledModelBackend"]

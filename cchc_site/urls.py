@@ -7,7 +7,7 @@ from django.urls import include, path
 from provinces.auth import ThrottledAuthenticationForm
 
 urlpatterns = [
-    path("", include("reports.urls")),
+    path("", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     # sign-in with repeated failures throttled; the rest of django.contrib.auth.urls as is
     path(

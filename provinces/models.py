@@ -140,7 +140,7 @@ class Province(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:province", args=[self.slug])
+        return reverse("dashboard:province", args=[self.slug])
 
     def existed_in(self, year: int) -> bool:
         last_day = datetime.date(year, 12, 31)

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Chỉ số và kết quả")
 
     def ready(self) -> None:
-        from .figures import connect_statistics_signals
+        from .derived import connect_statistics_signals
 
         connect_statistics_signals()

@@ -222,7 +222,7 @@ class Edition(models.Model):
         return f"{self.index.short_name} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:rankings") + f"?index={self.index.code}&year={self.year}"
+        return reverse("dashboard:rankings") + f"?index={self.index.code}&year={self.year}"
 
     @property
     def era(self) -> Era:
@@ -419,11 +419,11 @@ class EditionStatistic(models.Model):
     One row per edition for the total score (``component`` empty) and per component, for the whole
     country (``region`` empty) and per region of the units. Pages read averages, the leaders and
     the yearly distribution from these few rows instead of aggregating every result of an edition,
-    so they cost the same however many units an edition ranks. ``reports.figures.refresh_statistics``
+    so they cost the same however many units an edition ranks. ``reports.derived.refresh_statistics``
     rebuilds an edition's rows whenever one of its results, component scores or units changes.
 
     They cover every result of the edition, drafts included: a page uses them only for someone who
-    may see the whole edition (see ``reports.pages.visible_editions``).
+    may see the whole edition (see ``dashboard.pages.visible_editions``).
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="statistics")
@@ -471,9 +471,9 @@ class Standing(models.Model):
     measured on, as ``figures.change_record`` writes them), so that a page of rows needs no read of
     the previous edition.
 
-    ``figures.refresh_statistics`` rebuilds an edition's rows with its statistics and those of the
+    ``derived.refresh_statistics`` rebuilds an edition's rows with its statistics and those of the
     edition a year later, which compares with it. A page uses them only for someone who sees both
-    editions whole (``reports.pages.standings_apply``).
+    editions whole (``dashboard.pages.standings_apply``).
     """
 
     result = models.OneToOneField(Result, on_delete=models.CASCADE, primary_key=True, related_name="standing")
@@ -549,7 +549,7 @@ class SourceArticle(models.Model):
     language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
     text = models.TextField(_("nội dung"), blank=True)
     fingerprint = models.CharField(_("dấu vân tay nội dung"), max_length=64, editable=False)
-    # title and text folded (no diacritics, lower case): the SQLite fallback of reports.sources.search_articles
+    # title and text folded (no diacritics, lower case): the SQLite fallback of sources.intake.search_articles
     search_text = models.TextField(_("nội dung để tìm kiếm"), blank=True, editable=False)
     provinces = models.ManyToManyField(Province, verbose_name=_("tỉnh, thành phố"), blank=True, related_name="articles")
     added_at = models.DateTimeField(_("ngày thêm"), auto_now_add=True)
@@ -576,7 +576,7 @@ class SourceArticle(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:article", args=[self.pk])
+        return reverse("dashboard:article", args=[self.pk])
 
 
 class Metric(models.TextChoices):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
+from curation.loading import load_facts, load_indices
 from provinces.models import Province
 from provinces.reference import load_reference
-from reports.loading import load_facts, load_indices
 
 
 def load_everything() -> None:

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from dashboard.caching import CSRF_PLACEHOLDER, bump_version, visibility_class
 from provinces.models import Province
-from reports.caching import CSRF_PLACEHOLDER, bump_version, visibility_class
 from reports.models import Edition, Index, Result, Status
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def page_cache(settings):
 
 
 def rankings_url(edition: Edition) -> str:
-    return reverse("reports:rankings") + f"?index={edition.index.code}&year={edition.year}"
+    return reverse("dashboard:rankings") + f"?index={edition.index.code}&year={edition.year}"
 
 
 def without_csrf(response) -> str:
@@ -109,7 +109,7 @@ def test_drafts_never_served_across_visibility(client, ministry_user, officer_fa
         client.logout()
         if user:
             client.force_login(user)
-        etags.add(client.get(reverse("reports:home"))["ETag"])
+        etags.add(client.get(reverse("dashboard:home"))["ETag"])
     assert len(etags) == 2
 
 
@@ -138,7 +138,7 @@ def test_bypassed_inside_transactions_by_default(client, settings, published_res
 
 
 def test_bump_changes_version():
-    from reports.caching import current_version
+    from dashboard.caching import current_version
 
     before = current_version()
     bump_version()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 pytestmark = pytest.mark.usefixtures("real_data")
-URL = reverse("reports:rankings")
+URL = reverse("dashboard:rankings")
 
 
 def test_csv_has_a_bom_and_the_rows_shown(client):

@@ -7,8 +7,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from simple_history.models import HistoricalChanges
 
+from curation.management.commands.export_data import HISTORY_MODELS, MODELS
 from provinces.models import Province
-from reports.management.commands.export_data import HISTORY_MODELS, MODELS
 from reports.models import Citation, Edition, Index, Result, SourceArticle, Status
 from tests.test_statistics import assert_statistics_match_results
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.filtersets import ResultFilterSet
+from dashboard.filtersets import ResultFilterSet
 from reports.models import Result
 
 pytestmark = pytest.mark.usefixtures("real_data")

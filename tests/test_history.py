@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from curation import imports
 from provinces.models import Province
-from reports import imports
 from reports.models import Citation, ComponentScore, Edition, Index, Result, SourceArticle
 
 pytestmark = pytest.mark.django_db

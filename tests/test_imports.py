@@ -14,8 +14,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from curation import imports
 from provinces.models import Province, ProvinceAlias
-from reports import imports
 from reports.models import ComponentScore, Edition, Index, Result, Status
 
 pytestmark = pytest.mark.django_db

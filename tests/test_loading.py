@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from curation.loading import load_facts, load_indices
 from provinces.models import Province
 from provinces.reference import load_reference
-from reports.loading import load_facts, load_indices
 from reports.models import Citation, ComponentScore, Edition, PublishedAverage, Result, SourceArticle
 
 pytestmark = pytest.mark.django_db

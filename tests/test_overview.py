@@ -18,9 +18,11 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from curation import synthetic
+from dashboard import pages
 from provinces.models import Era, Province
-from reports import figures, pages, synthetic
-from reports.figures import refresh_statistics
+from reports import figures
+from reports.derived import refresh_statistics
 from reports.models import Edition, Index, Result, Standing, Status
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +84,7 @@ def assert_changes_match(edition: Edition, previous: Edition | None) -> None:
 def assert_overview_matches(client, index_code: str, synthetic_data: bool = False) -> dict:
     expected = expected_overview(index_code, synthetic_data)
     assert_changes_match(expected["edition"], expected["previous_edition"])
-    response = client.get(reverse("reports:home"), {"index": index_code})
+    response = client.get(reverse("dashboard:home"), {"index": index_code})
     assert response.status_code == 200
     context = response.context
     for key, value in expected.items():
@@ -298,7 +300,7 @@ def test_the_queries_and_rows_read_do_not_grow_with_the_units(client, settings, 
     for scale in (1, 3):
         synthetic.generate(scale=scale)
         with CaptureQueriesContext(connection) as queries:
-            context = client.get(reverse("reports:home")).context
+            context = client.get(reverse("dashboard:home")).context
         assert len(queries) == 6, scale
         assert len(context["map_rows"]) == 34 and context["undrawn"] == 34 * (scale - 1)
         # the drawn units and at most 3 × 5 leaders and movers besides, with their stored changes: the

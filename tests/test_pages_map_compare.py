@@ -14,15 +14,17 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from curation import synthetic
+from dashboard import pages
 from provinces.models import Era, Province
-from reports import figures, pages, synthetic
+from reports import figures
 from reports.models import Edition, Result
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
-MAP = reverse("reports:map")
-COMPARE = reverse("reports:compare")
-UNITS = reverse("reports:units")
+MAP = reverse("dashboard:map")
+COMPARE = reverse("dashboard:compare")
+UNITS = reverse("dashboard:units")
 
 
 def chart(response, chart_id):
@@ -75,7 +77,7 @@ def test_the_map_lists_only_the_units_it_can_draw_and_counts_the_others(client, 
     note = html[html.index('id="map-undrawn"') :]
     note = note[: note.index("</p>")]
     assert "63 đơn vị" in note
-    link = reverse("reports:rankings") + "?index=PAR_INDEX&amp;year=2024"
+    link = reverse("dashboard:rankings") + "?index=PAR_INDEX&amp;year=2024"
     assert link in note
     assert html.count("gia-lap-") == 0
 
@@ -131,7 +133,7 @@ def test_the_compare_page_lists_only_the_units_compared(client, twice_the_units)
     assert 'name="p" value="ha-giang" checked' in html and 'name="p" value="ha-noi" checked' in html
     assert "gia-lap-" not in html and "bac-lieu" not in html
     assert "Hà Nội" in html
-    assert reverse("reports:units") in html  # where the suggestions come from
+    assert reverse("dashboard:units") in html  # where the suggestions come from
     assert "js/compare" in html
 
 
@@ -273,7 +275,7 @@ def test_english_labels_resolve_too(client):
 
 
 def test_two_units_of_the_same_name_are_told_apart_in_the_table_and_the_chart(client):
-    response = client.get(reverse("reports:compare"), {"p": ["quang-ninh", "quang-ninh-truoc-2025"]})
+    response = client.get(reverse("dashboard:compare"), {"p": ["quang-ninh", "quang-ninh-truoc-2025"]})
     html = response.content.decode()
     assert ">Quảng Ninh</a></th>" in html
     assert ">Quảng Ninh (trước 2025)</a></th>" in html
@@ -283,7 +285,7 @@ def test_two_units_of_the_same_name_are_told_apart_in_the_table_and_the_chart(cl
 
 def test_a_unit_without_results_offers_its_predecessors_to_add(client):
     # the 34 units formed on 1 July 2025 have no real results yet; Quảng Ninh kept its territory
-    response = client.get(reverse("reports:compare"), {"p": ["quang-ninh", "ha-noi-truoc-2025"]})
+    response = client.get(reverse("dashboard:compare"), {"p": ["quang-ninh", "ha-noi-truoc-2025"]})
     html = response.content.decode()
     assert "Quảng Ninh chưa có kết quả của chỉ số này" in html
     offered = response.context["units"][0]["predecessors"]
@@ -298,5 +300,5 @@ def test_a_unit_without_results_offers_its_predecessors_to_add(client):
 
 def test_the_predecessors_note_in_english(client):
     with translation.override("en"):
-        response = client.get(reverse("reports:compare"), {"p": ["quang-ninh"]}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(reverse("dashboard:compare"), {"p": ["quang-ninh"]}, HTTP_ACCEPT_LANGUAGE="en")
     assert "has no results for this index yet" in response.content.decode()

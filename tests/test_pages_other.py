@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("real_data")
 
 
 def test_overview_shows_the_latest_published_edition(client):
-    response = client.get(reverse("reports:home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     context = response.context
     assert context["edition"].year == 2024
@@ -29,25 +29,25 @@ def test_overview_shows_the_latest_published_edition(client):
 
 
 def test_overview_movers_and_national_change(client):
-    context = client.get(reverse("reports:home"), {"index": "PAR_INDEX"}).context
+    context = client.get(reverse("dashboard:home"), {"index": "PAR_INDEX"}).context
     assert context["national_change"] == context["national"]["value"] - context["national_previous"]["value"]
     for row in context["movers_up"]:
         assert row["score_delta"] > 0
 
 
 def test_overview_distribution_counts_only_scores_held(client):
-    rows = client.get(reverse("reports:home")).context["distribution"]
+    rows = client.get(reverse("dashboard:home")).context["distribution"]
     assert all(d["units"] <= d["units_total"] for d in rows)
     assert [d["year"] for d in rows] == sorted(d["year"] for d in rows)
 
 
 def test_overview_for_sipas(client):
-    response = client.get(reverse("reports:home"), {"index": "SIPAS"})
+    response = client.get(reverse("dashboard:home"), {"index": "SIPAS"})
     assert response.context["index"].code == "SIPAS"
 
 
 def test_overview_bad_index(client):
-    assert client.get(reverse("reports:home"), {"index": "<script>"}).status_code == 400
+    assert client.get(reverse("dashboard:home"), {"index": "<script>"}).status_code == 400
 
 
 # Compare -----------------------------------------------------------------------
@@ -55,7 +55,7 @@ def test_overview_bad_index(client):
 
 def test_compare_overlays_up_to_six_units(client):
     slugs = ["quang-ninh-truoc-2025", "hai-phong-truoc-2025", "ha-noi-truoc-2025"]
-    response = client.get(reverse("reports:compare"), {"p": slugs})
+    response = client.get(reverse("dashboard:compare"), {"p": slugs})
     assert response.status_code == 200
     assert [u["slug"] for u in response.context["units"]] == slugs
     assert len(response.context["score_chart"]["data"]) == 3
@@ -64,31 +64,31 @@ def test_compare_overlays_up_to_six_units(client):
 
 def test_compare_caps_at_six(client):
     slugs = list(Province.objects.filter(era=63).values_list("slug", flat=True)[:8])
-    response = client.get(reverse("reports:compare"), {"p": slugs})
+    response = client.get(reverse("dashboard:compare"), {"p": slugs})
     assert len(response.context["units"]) == 6
     assert response.context["too_many"]
 
 
 def test_compare_component_table_side_by_side(client):
-    response = client.get(reverse("reports:compare"), {"p": ["son-la-truoc-2025", "quang-ninh-truoc-2025"]})
+    response = client.get(reverse("dashboard:compare"), {"p": ["son-la-truoc-2025", "quang-ninh-truoc-2025"]})
     assert response.context["component_year"] is not None
     for row in response.context["component_table"]:
         assert len(row["cells"]) == 2
 
 
 def test_compare_unknown_province_is_a_404(client):
-    assert client.get(reverse("reports:compare"), {"p": "atlantis"}).status_code == 404
+    assert client.get(reverse("dashboard:compare"), {"p": "atlantis"}).status_code == 404
 
 
 def test_compare_bad_year_is_a_400(client):
-    assert client.get(reverse("reports:compare"), {"p": "binh-duong", "year": "x"}).status_code == 400
+    assert client.get(reverse("dashboard:compare"), {"p": "binh-duong", "year": "x"}).status_code == 400
 
 
 # Map ---------------------------------------------------------------------------
 
 
 def test_map_draws_units_with_a_score_and_the_same_data_as_a_table(client):
-    response = client.get(reverse("reports:map"), {"year": 2023})
+    response = client.get(reverse("dashboard:map"), {"year": 2023})
     trace = response.context["chart"]["data"][0]
     assert trace["type"] == "choropleth"
     held = [r for r in response.context["rows"] if r["score"] is not None]
@@ -98,17 +98,17 @@ def test_map_draws_units_with_a_score_and_the_same_data_as_a_table(client):
 
 
 def test_map_by_group(client):
-    response = client.get(reverse("reports:map"), {"year": 2015, "by": "group"})
+    response = client.get(reverse("dashboard:map"), {"year": 2015, "by": "group"})
     assert response.context["chart"]["data"][0]["colorbar"]["ticktext"]
 
 
 @pytest.mark.parametrize(("params", "status"), [({"year": "abc"}, 400), ({"year": 1999}, 404), ({"by": "x"}, 400)])
 def test_map_bad_parameters(client, params, status):
-    assert client.get(reverse("reports:map"), params).status_code == status
+    assert client.get(reverse("dashboard:map"), params).status_code == status
 
 
 def test_the_geojson_is_served_from_the_site(client):
-    response = client.get(reverse("reports:geojson"))
+    response = client.get(reverse("dashboard:geojson"))
     assert response.status_code == 200
     assert b"FeatureCollection" in response.content
 
@@ -117,7 +117,7 @@ def test_the_geojson_is_served_from_the_site(client):
 
 
 def test_about_lists_indices_components_coverage_and_citation(client):
-    response = client.get(reverse("reports:about"))
+    response = client.get(reverse("dashboard:about"))
     html = response.content.decode()
     assert "PAR INDEX" in html and "SIPAS" in html
     assert "Cải cách thủ tục hành chính" in html
@@ -128,13 +128,13 @@ def test_about_lists_indices_components_coverage_and_citation(client):
 
 def test_article_page_lists_its_figures(client):
     article = SourceArticle.objects.filter(citations__result__isnull=False).first()
-    response = client.get(reverse("reports:article", args=[article.pk]))
+    response = client.get(reverse("dashboard:article", args=[article.pk]))
     assert response.status_code == 200
     assert response.context["citations"]
 
 
 def test_unknown_article_is_a_404(client):
-    assert client.get(reverse("reports:article", args=[999999])).status_code == 404
+    assert client.get(reverse("dashboard:article", args=[999999])).status_code == 404
 
 
 # Sign-in landing -------------------------------------------------------------------
@@ -143,34 +143,34 @@ def test_unknown_article_is_a_404(client):
 def test_an_officer_lands_on_their_province(client, officer_factory):
     province = Province.objects.get(slug="quang-ninh-truoc-2025")
     client.force_login(officer_factory(province))
-    response = client.get(reverse("reports:my_home"))
-    assert response.url == reverse("reports:province", args=[province.slug])
+    response = client.get(reverse("dashboard:my_home"))
+    assert response.url == reverse("dashboard:province", args=[province.slug])
 
 
 def test_ministry_staff_land_on_the_overview(client, ministry_user):
     client.force_login(ministry_user)
-    assert client.get(reverse("reports:my_home")).url == reverse("reports:home")
+    assert client.get(reverse("dashboard:my_home")).url == reverse("dashboard:home")
 
 
 def test_signing_in_redirects_through_my_home(client, officer_factory):
     from django.conf import settings
 
-    assert reverse(settings.LOGIN_REDIRECT_URL) == reverse("reports:my_home")
+    assert reverse(settings.LOGIN_REDIRECT_URL) == reverse("dashboard:my_home")
 
 
 # Language, banner, budget ------------------------------------------------------------
 
 
 def test_vietnamese_is_the_default(client):
-    html = client.get(reverse("reports:rankings")).content.decode()
+    html = client.get(reverse("dashboard:rankings")).content.decode()
     assert '<html lang="vi">' in html
     assert "Xếp hạng" in html
 
 
 def test_the_language_switch_gives_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("reports:rankings")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("dashboard:rankings")})
     assert response.status_code == 302
-    html = client.get(reverse("reports:rankings")).content.decode()
+    html = client.get(reverse("dashboard:rankings")).content.decode()
     assert '<html lang="en">' in html
     assert "Rankings" in html
     assert "units with a score" in html
@@ -179,7 +179,7 @@ def test_the_language_switch_gives_english(client):
 
 def test_english_downloads_have_english_headers(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    response = client.get(reverse("reports:rankings"), {"year": 2023, "format": "json"})
+    response = client.get(reverse("dashboard:rankings"), {"year": 2023, "format": "json"})
     import json
 
     data = json.loads(response.content)
@@ -189,16 +189,16 @@ def test_english_downloads_have_english_headers(client):
 
 @override_settings(CCHC_DATASET="synthetic")
 def test_synthetic_dataset_banner(client):
-    html = client.get(reverse("reports:about")).content.decode()
+    html = client.get(reverse("dashboard:about")).content.decode()
     assert "Dữ liệu giả lập — không phải số liệu thật" in html
 
 
 def test_no_banner_on_real_data(client):
-    assert "Dữ liệu giả lập" not in client.get(reverse("reports:about")).content.decode()
+    assert "Dữ liệu giả lập" not in client.get(reverse("dashboard:about")).content.decode()
 
 
 def test_plotly_is_served_locally(client):
-    html = client.get(reverse("reports:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "/static/vendor/plotly/plotly-cchc.min.js" in html
     assert "cdn.plot.ly" not in html and "cdn." not in html
 
@@ -206,10 +206,10 @@ def test_plotly_is_served_locally(client):
 @pytest.mark.parametrize(
     "name,params",
     [
-        ("reports:home", {}),
-        ("reports:compare", {"p": ["quang-ninh-truoc-2025", "ha-noi-truoc-2025", "binh-duong", "tp-ho-chi-minh"]}),
-        ("reports:map", {"year": 2023}),
-        ("reports:about", {}),
+        ("dashboard:home", {}),
+        ("dashboard:compare", {"p": ["quang-ninh-truoc-2025", "ha-noi-truoc-2025", "binh-duong", "tp-ho-chi-minh"]}),
+        ("dashboard:map", {"year": 2023}),
+        ("dashboard:about", {}),
     ],
 )
 def test_query_count_is_constant(client, officer_factory, django_assert_max_num_queries, name, params):
@@ -224,17 +224,17 @@ def test_query_count_is_constant(client, officer_factory, django_assert_max_num_
 
 
 def test_the_header_offers_sign_in_with_a_way_back(client):
-    html = client.get(reverse("reports:rankings")).content.decode()
+    html = client.get(reverse("dashboard:rankings")).content.decode()
     assert f'href="{reverse("login")}?next=/xep-hang/"' in html
-    assert f'<a class="brand" href="{reverse("reports:home")}">' in html
+    assert f'<a class="brand" href="{reverse("dashboard:home")}">' in html
     assert f'action="{reverse("set_language")}"' in html
-    assert f'<a href="{reverse("reports:rankings")}" aria-current="page">' in html
+    assert f'<a href="{reverse("dashboard:rankings")}" aria-current="page">' in html
 
 
 def test_a_signed_in_officer_sees_their_name_and_can_sign_out(client, officer_factory):
     officer = officer_factory(Province.objects.get(slug="quang-ninh-truoc-2025"))
     client.force_login(officer)
-    html = client.get(reverse("reports:about")).content.decode()
-    assert f'<a href="{reverse("reports:my_home")}">{officer.username}</a>' in html
+    html = client.get(reverse("dashboard:about")).content.decode()
+    assert f'<a href="{reverse("dashboard:my_home")}">{officer.username}</a>' in html
     assert f'<form action="{reverse("logout")}" method="post"' in html
-    assert f'href="{reverse("reports:about")}"' in html
+    assert f'href="{reverse("dashboard:about")}"' in html

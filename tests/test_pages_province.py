@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("real_data")
 def url(slug, **params):
     from django.utils.http import urlencode
 
-    return reverse("reports:province", args=[slug]) + ("?" + urlencode(params) if params else "")
+    return reverse("dashboard:province", args=[slug]) + ("?" + urlencode(params) if params else "")
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_it_lists_source_articles_and_citations(client):
     cited = [r for s in response.context["series"] for r in s["rows"] if r["citations"]]
     assert cited
     html = response.content.decode()
-    assert reverse("reports:article", args=[response.context["articles"][0]["pk"]]) in html
+    assert reverse("dashboard:article", args=[response.context["articles"][0]["pk"]]) in html
 
 
 def test_disputed_results_are_marked(client):
@@ -100,7 +100,7 @@ def test_disputed_results_are_marked(client):
 def test_a_pre_2025_unit_links_to_its_successor(client):
     response = client.get(url("binh-duong"))
     assert response.context["successor"].slug == "tp-ho-chi-minh"
-    assert reverse("reports:province", args=["tp-ho-chi-minh"]) in response.content.decode()
+    assert reverse("dashboard:province", args=["tp-ho-chi-minh"]) in response.content.decode()
 
 
 def test_a_merged_unit_shows_its_predecessors_as_separate_labelled_series(client):
@@ -120,7 +120,7 @@ def test_a_merged_unit_with_a_2025_result(client, edition_2025):
     response = client.get(url("tp-ho-chi-minh"))
     own = response.context["series"][0]["rows"]
     assert [(r["year"], r["rank"], r["units_ranked"]) for r in own] == [(2025, 3, 34)]
-    rankings = client.get(reverse("reports:rankings"), {"year": 2025}).context["rows"]
+    rankings = client.get(reverse("dashboard:rankings"), {"year": 2025}).context["rows"]
     assert rankings[0]["change_basis"] in ("predecessors", "none")
     assert rankings[0]["rank_delta"] is None  # 3/34 vs a rank out of 63: no rank change
 

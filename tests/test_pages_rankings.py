@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from provinces.models import Province
-from reports.figures import refresh_statistics
+from reports.derived import refresh_statistics
 from reports.models import Edition, Result, Status
 
 pytestmark = pytest.mark.usefixtures("real_data")
-URL = reverse("reports:rankings")
+URL = reverse("dashboard:rankings")
 
 
 def chart(response, chart_id="rankings-chart"):
@@ -236,7 +236,7 @@ def test_every_sourced_row_links_to_its_articles(client):
     assert sourced
     html = response.content.decode()
     for row in sourced:
-        assert reverse("reports:article", args=[row["citations"][0]["article_pk"]]) in html
+        assert reverse("dashboard:article", args=[row["citations"][0]["article_pk"]]) in html
     # the quote is in the link's title
     from django.utils.html import escape
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from dashboard import pages
 from provinces.models import Province
-from reports import pages
-from reports.figures import refresh_statistics
+from reports.derived import refresh_statistics
 from reports.models import Edition, Index, Result, Status
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def small_pages(monkeypatch):
 
 
 def url(**params):
-    return reverse("reports:rankings") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("dashboard:rankings") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
 def test_a_real_edition_is_shown_whole_on_one_page(client):

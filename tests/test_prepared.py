@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.test import override_settings
 
+from dashboard import pages
+from dashboard.prepared import PreparedMismatch, prepared
 from provinces.models import Province
-from reports import pages
 from reports.models import Edition, Result, Status
-from reports.prepared import PreparedMismatch, prepared
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports import pages, synthetic
-from reports.figures import refresh_statistics
+from curation import synthetic
+from dashboard import pages
+from reports.derived import refresh_statistics
 from reports.models import ComponentScore, Edition, Result, Status
 
 pytestmark = pytest.mark.django_db
-URL = reverse("reports:rankings")
+URL = reverse("dashboard:rankings")
 SORTS = ["rank", "-rank", "province", "-province", "score", "-score", "change", "-change"]
 
 

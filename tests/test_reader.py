@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.evaluation import evaluate, evaluate_sentences
-from reports.reader import article_subject, parse_article_file, read_article
+from sources.evaluation import evaluate, evaluate_sentences
+from sources.reader import article_subject, parse_article_file, read_article
 
 DATA = Path(__file__).resolve().parent.parent / "reports" / "data"
 SEEDS = DATA / "seeds"

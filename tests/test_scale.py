@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from curation import synthetic
 from provinces.models import Era, Province
-from reports import synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,16 @@ def page_urls() -> dict[str, str]:
     units = Province.objects.real().filter(era=Era.UNITS_63).order_by("code")
     slug, slug2 = units[0].slug, units[1].slug
     slug34 = Province.objects.real().filter(era=Era.UNITS_34).order_by("code")[0].slug
-    rankings = reverse("reports:rankings") + "?index=PAR_INDEX&year=2024"
+    rankings = reverse("dashboard:rankings") + "?index=PAR_INDEX&year=2024"
     return {
-        "overview": reverse("reports:home"),
+        "overview": reverse("dashboard:home"),
         "rankings": rankings,
-        "rankings 2025": reverse("reports:rankings") + "?index=PAR_INDEX&year=2025",
-        "rankings SIPAS": reverse("reports:rankings") + "?index=SIPAS&year=2024",
-        "province": reverse("reports:province", args=[slug]),
-        "province 34": reverse("reports:province", args=[slug34]),
-        "compare": reverse("reports:compare") + f"?p={slug}&p={slug2}",
-        "map": reverse("reports:map") + "?index=PAR_INDEX&year=2024",
+        "rankings 2025": reverse("dashboard:rankings") + "?index=PAR_INDEX&year=2025",
+        "rankings SIPAS": reverse("dashboard:rankings") + "?index=SIPAS&year=2024",
+        "province": reverse("dashboard:province", args=[slug]),
+        "province 34": reverse("dashboard:province", args=[slug34]),
+        "compare": reverse("dashboard:compare") + f"?p={slug}&p={slug2}",
+        "map": reverse("dashboard:map") + "?index=PAR_INDEX&year=2024",
         "download csv": rankings + "&format=csv",
         "download xlsx": rankings + "&format=xlsx",
         "download json": rankings + "&format=json",
@@ -83,7 +83,7 @@ def test_synthetic_pages_show_banner(client, settings):
 def test_the_overview_map_shows_the_units_it_can_draw_and_counts_the_others(client, settings):
     settings.CCHC_DATASET = "synthetic"
     synthetic.generate(scale=2)  # twice the units of each era; only the first copy has a shape
-    response = client.get(reverse("reports:home"))
+    response = client.get(reverse("dashboard:home"))
     units = response.context["edition"].units_ranked
     drawn = response.context["map_rows"]
     assert len(drawn) == units // 2

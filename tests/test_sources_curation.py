@@ -20,7 +20,7 @@ from reports.models import (
     SourceArticle,
     Status,
 )
-from reports.sources import CurationError, FigureConflict, confirm, reject
+from sources.provenance import CurationError, FigureConflict, confirm, reject
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from django.core.management import call_command
 
 from provinces.models import Province
 from reports.models import Citation, Result, SourceArticle
-from reports.sources import html_to_text, ingest_article, propose_citations, search_articles
+from sources.html import html_to_text
+from sources.intake import ingest_article, propose_citations, search_articles
 
 pytestmark = pytest.mark.django_db
 

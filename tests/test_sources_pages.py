@@ -13,12 +13,13 @@ from django.urls import reverse
 
 from provinces.models import Province
 from reports.models import Citation, Edition, Index, Result, SourceArticle, Status
-from reports.sources import confirm, ingest_article
+from sources.intake import ingest_article
+from sources.provenance import confirm
 
 pytestmark = pytest.mark.django_db
 
 BAC_LIEU_TITLE = "Công bố Chỉ số cải cách hành chính: Bạc Liêu được xếp nhóm tốt"
-LIST = reverse("reports:articles")
+LIST = reverse("dashboard:articles")
 
 
 @pytest.fixture
@@ -67,8 +68,8 @@ def test_the_list_shows_each_article_with_its_publisher_date_provinces_and_figur
     assert BAC_LIEU_TITLE in page
     row = next(a for a in response.context["articles"] if a.pk == bac_lieu_seed.pk)
     assert row.figure_count == bac_lieu_seed.citations.confirmed().count() > 0
-    assert reverse("reports:article", args=[bac_lieu_seed.pk]) in page
-    assert reverse("reports:province", args=["bac-lieu"]) in page
+    assert reverse("dashboard:article", args=[bac_lieu_seed.pk]) in page
+    assert reverse("dashboard:province", args=["bac-lieu"]) in page
 
 
 def test_searching_without_diacritics_finds_the_article(client, bac_lieu_seed):
@@ -125,7 +126,7 @@ def test_an_unknown_year_is_reported_to_the_user(client, real_data):
 def test_the_article_marks_its_quotes_and_lists_its_figures(client, bac_lieu_seed):
     score = bac_lieu_seed.citations.confirmed().get(metric="score")
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("reports:article", args=[bac_lieu_seed.pk]))
+        response = client.get(reverse("dashboard:article", args=[bac_lieu_seed.pk]))
     assert response.status_code == 200
     assert len(queries) <= 10  # article, citations, provinces
     page = response.content.decode()
@@ -137,12 +138,12 @@ def test_the_article_marks_its_quotes_and_lists_its_figures(client, bac_lieu_see
 
 def test_the_article_links_to_the_original(client, real_data):
     article = SourceArticle.objects.exclude(url="").exclude(text="").first()
-    response = client.get(reverse("reports:article", args=[article.pk]))
+    response = client.get(reverse("dashboard:article", args=[article.pk]))
     assert f'href="{article.url}"' in response.content.decode()
 
 
 def test_an_unknown_article_is_not_found(client, real_data):
-    assert client.get(reverse("reports:article", args=[999999])).status_code == 404
+    assert client.get(reverse("dashboard:article", args=[999999])).status_code == 404
 
 
 def test_the_public_does_not_see_suggestions(client, real_data):
@@ -151,7 +152,7 @@ def test_the_public_does_not_see_suggestions(client, real_data):
         "đứng thứ 51/63 tỉnh, thành phố."
     )
     suggestion = article.citations.get(metric="score")
-    response = client.get(reverse("reports:article", args=[article.pk]))
+    response = client.get(reverse("dashboard:article", args=[article.pk]))
     assert response.status_code == 200
     assert suggestion not in response.context["citations"]
     assert "85,10" not in response.content.decode().split("<h2>")[1]  # not in the figures table
@@ -163,14 +164,14 @@ def test_curators_see_suggestions_and_their_conflicts(client, curator, real_data
         "đứng thứ 51/63 tỉnh, thành phố."
     )
     client.force_login(curator)
-    response = client.get(reverse("reports:article", args=[article.pk]))
+    response = client.get(reverse("dashboard:article", args=[article.pk]))
     suggestion = article.citations.get(metric="score")
     assert suggestion in response.context["citations"]
     assert "mâu thuẫn với số liệu đã lưu" in response.content.decode()
 
 
 def test_draft_figures_are_hidden_from_the_public_and_other_provinces(client, draft_figure, officer_factory):
-    url = reverse("reports:article", args=[draft_figure.article_id])
+    url = reverse("dashboard:article", args=[draft_figure.article_id])
     response = client.get(url)
     assert draft_figure not in response.context["citations"]
     assert "86,40" not in response.content.decode() and "86.40" not in response.content.decode()
@@ -183,7 +184,7 @@ def test_draft_figures_are_hidden_from_the_public_and_other_provinces(client, dr
 def test_draft_figures_are_shown_to_their_province_and_the_ministry(
     client, draft_figure, officer_factory, ministry_user
 ):
-    url = reverse("reports:article", args=[draft_figure.article_id])
+    url = reverse("dashboard:article", args=[draft_figure.article_id])
     client.force_login(officer_factory(draft_figure.province))
     assert draft_figure in client.get(url).context["citations"]
     client.force_login(ministry_user)

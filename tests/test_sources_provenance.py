@@ -9,7 +9,8 @@ from django.utils.html import escape
 
 from provinces.models import Province
 from reports.models import Result, SourceArticle
-from reports.sources import confirm, ingest_article
+from sources.intake import ingest_article
+from sources.provenance import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,15 @@ def dong_nai_2022() -> Result:
 def test_the_province_page_links_each_figure_to_its_article_with_the_quote(client, real_data):
     seed = SourceArticle.objects.get(title="Công bố Chỉ số cải cách hành chính: Bạc Liêu được xếp nhóm tốt")
     score = seed.citations.confirmed().get(metric="score")
-    page = client.get(reverse("reports:province", args=["bac-lieu"])).content.decode()
-    assert reverse("reports:article", args=[seed.pk]) in page
+    page = client.get(reverse("dashboard:province", args=["bac-lieu"])).content.decode()
+    assert reverse("dashboard:article", args=[seed.pk]) in page
     assert f'title="{escape(score.quote)}"' in page
 
 
 def test_a_confirmed_proposal_becomes_provenance_on_the_province_page(client, real_data, ministry_user):
     article, _ = ingest_article(text=DONG_NAI_TEXT, url="https://baodongnai.example/chi-so-2022")
-    url = reverse("reports:province", args=[dong_nai_2022().province.slug])
-    link = reverse("reports:article", args=[article.pk])
+    url = reverse("dashboard:province", args=[dong_nai_2022().province.slug])
+    link = reverse("dashboard:article", args=[article.pk])
     suggestion = article.citations.get(metric="score")
     before = client.get(url).content.decode()
     assert link in before  # the province page lists the articles about the province
@@ -51,16 +52,16 @@ def test_a_confirmed_proposal_becomes_provenance_on_the_province_page(client, re
 def test_the_rankings_show_the_sources_of_disputed_figures(client, real_data):
     disputed = Result.objects.filter(disputed=True, edition__status="published").select_related("edition").first()
     article = disputed.citations.confirmed().first().article
-    response = client.get(reverse("reports:rankings"), {"index": "PAR_INDEX", "year": disputed.edition.year})
-    assert reverse("reports:article", args=[article.pk]) in response.content.decode()
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": disputed.edition.year})
+    assert reverse("dashboard:article", args=[article.pk]) in response.content.decode()
 
 
 def test_the_rankings_show_the_source_of_every_sourced_figure(client, real_data):
     result = dong_nai_2022()
     assert not result.disputed
     article = result.citations.confirmed().first().article
-    response = client.get(reverse("reports:rankings"), {"index": "PAR_INDEX", "year": 2022})
-    assert reverse("reports:article", args=[article.pk]) in response.content.decode()
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": 2022})
+    assert reverse("dashboard:article", args=[article.pk]) in response.content.decode()
 
 
 def test_the_public_never_sees_unreviewed_suggestions_on_the_rankings(client, real_data):
@@ -73,5 +74,5 @@ def test_the_public_never_sees_unreviewed_suggestions_on_the_rankings(client, re
     )
     article, _ = ingest_article(text=text)
     assert article.citations.suggested().filter(province=disputed.province, conflict=True).exists()
-    response = client.get(reverse("reports:rankings"), {"index": "PAR_INDEX", "year": disputed.edition.year})
-    assert reverse("reports:article", args=[article.pk]) not in response.content.decode()
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": disputed.edition.year})
+    assert reverse("dashboard:article", args=[article.pk]) not in response.content.decode()

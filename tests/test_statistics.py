@@ -18,10 +18,11 @@ from django.core.management import call_command
 from django.db.models import Count, Max, Min, Sum
 from django.urls import reverse
 
+from curation import imports, synthetic
 from provinces.models import Province, Region
 from provinces.text import fold
-from reports import figures, imports, synthetic
-from reports.figures import quartiles, refresh_statistics, statistics_deferred
+from reports import figures
+from reports.derived import quartiles, refresh_statistics, statistics_deferred
 from reports.models import ComponentScore, Edition, EditionStatistic, Index, Result, Standing, Status
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +251,7 @@ def test_the_province_page_names_three_leaders_and_counts_the_others(real_data, 
     settings.CCHC_DATASET = "synthetic"
     synthetic.generate(scale=1)
     unit = Province.objects.filter(results__edition__year=2024, results__edition__is_synthetic=True).first()
-    response = client.get(reverse("reports:province", args=[unit.slug]))
+    response = client.get(reverse("dashboard:province", args=[unit.slug]))
     tied = [g for g in response.context["gaps"] if g.other_leaders]
     assert tied, "the synthetic panel ties at the maxima"
     for gap in tied:
@@ -259,7 +260,7 @@ def test_the_province_page_names_three_leaders_and_counts_the_others(real_data, 
 
 
 def test_the_overview_distribution_reads_the_stored_spread_of_every_year(real_data, client):
-    response = client.get(reverse("reports:home"))
+    response = client.get(reverse("dashboard:home"))
     rows = {d["year"]: d for d in response.context["distribution"]}
     box = response.context["distribution_chart"]["data"][0]
     for edition in Edition.objects.filter(index__code="PAR_INDEX", is_synthetic=False, status="published"):

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from curation import synthetic
 from provinces.models import Era, Province
-from reports import synthetic
 from reports.models import Component, ComponentScore, Edition, Result
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils import dateformat, translation
 from django.utils.text import Truncator
 
-from reports.figures import Average, ComponentGap
-from reports.models import Result
-from reports.tables import (
+from dashboard.tables import (
     ArticleList,
     ComponentTable,
     GapsTable,
@@ -28,8 +26,10 @@ from reports.tables import (
     phrases,
     truncated,
 )
+from reports.figures import Average, ComponentGap
+from reports.models import Result
 
-URL = reverse("reports:rankings")
+URL = reverse("dashboard:rankings")
 
 
 @pytest.fixture(autouse=True)
@@ -259,7 +259,7 @@ def test_the_page_shows_a_disputed_rows_conflicting_sources(client):
     conflicting = [c for c in hai_phong["citations"] if c["conflict"]]
     assert conflicting
     for c in conflicting:
-        assert f'<a href="{reverse("reports:article", args=[c["article_pk"]])}"' in dispute
+        assert f'<a href="{reverse("dashboard:article", args=[c["article_pk"]])}"' in dispute
     assert dispute.count("(khác số đã lưu)") == len(conflicting)
 
 
@@ -407,7 +407,7 @@ def test_a_predecessors_table_links_to_its_page_and_an_empty_one_says_so():
     html = str(SeriesTables([series(), series(name="Hà Tây (tiền thân)", slug="ha-tay", is_predecessor=True)]))
     assert '<tr><td colspan="5">Chưa có số liệu.</td></tr>' in html
     assert (
-        '<caption>Hà Tây (tiền thân) — <a href="' + reverse("reports:province", args=["ha-tay"]) + '">'
+        '<caption>Hà Tây (tiền thân) — <a href="' + reverse("dashboard:province", args=["ha-tay"]) + '">'
         "trang của đơn vị tiền thân</a></caption>"
     ) in html
     assert html.count('<div class="table-wrap"><table class="data">') == 2
@@ -600,7 +600,7 @@ def test_the_province_page_shows_a_disputed_results_sources(client):
     disputed = Result.objects.filter(disputed=True).select_related("province", "edition__index").first()
     assert disputed is not None
     response = client.get(
-        reverse("reports:province", args=[disputed.province.slug]), {"index": disputed.edition.index.code}
+        reverse("dashboard:province", args=[disputed.province.slug]), {"index": disputed.edition.index.code}
     )
     html = response.content.decode()
     start = html.index('<section id="series-tables">')
@@ -617,7 +617,7 @@ def test_the_province_page_shows_a_disputed_results_sources(client):
 
 @pytest.mark.usefixtures("real_data")
 def test_the_province_page_component_groups_span_their_rows(client):
-    response = client.get(reverse("reports:province", args=["son-la-truoc-2025"]))
+    response = client.get(reverse("dashboard:province", args=["son-la-truoc-2025"]))
     components = response.context["component_series"]
     assert components
     html = response.content.decode()
@@ -630,7 +630,7 @@ def test_the_province_page_component_groups_span_their_rows(client):
 
 @pytest.mark.usefixtures("real_data")
 def test_the_english_province_page(client):
-    response = client.get(reverse("reports:province", args=["quang-ninh-truoc-2025"]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("dashboard:province", args=["quang-ninh-truoc-2025"]), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     start = html.index('<table class="data" id="trend-table">')
     trend = html[start : html.index("</table>", start)]
@@ -650,6 +650,6 @@ def test_the_english_province_page(client):
 def test_chart_data_is_written_exactly_as_djangos_json_script_writes_it(figure):
     from django.utils.html import json_script
 
-    from reports.templatetags.cchc import chart_json
+    from dashboard.templatetags.cchc import chart_json
 
     assert chart_json(figure, "score-chart-data") == json_script(figure, "score-chart-data")

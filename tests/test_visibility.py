@@ -76,13 +76,13 @@ def reports_urls(draft) -> list[str]:
         *[f"?index=PAR_INDEX&year=2011&format={f}" for f in FORMATS[1:]],
     ]
     urls = set()
-    for pattern in _patterns(get_resolver("reports.urls")):
+    for pattern in _patterns(get_resolver("dashboard.urls")):
         converters = pattern.pattern.converters
         names = list(converters)
         choices = [values.get(name, ["1"]) for name in names]
         for combo in itertools.product(*choices):
             try:
-                base = reverse(f"reports:{pattern.name}", kwargs=dict(zip(names, combo, strict=True)))
+                base = reverse(f"dashboard:{pattern.name}", kwargs=dict(zip(names, combo, strict=True)))
             except NoReverseMatch:
                 continue
             for query in queries:

@@ -3,15 +3,6 @@
 from django.db import migrations, models
 
 
-def rebuild_derived_rows(apps, schema_editor):
-    # The standings are a derived cache of the results: rebuilt by the code that keeps them, so that
-    # the new columns hold every change (as ``manage.py bootstrap`` does).
-    from reports.figures import refresh_all_statistics
-
-    if apps.get_model("reports", "Edition").objects.exists():
-        refresh_all_statistics()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0007_result_standings"),
@@ -33,5 +24,7 @@ class Migration(migrations.Migration):
             name="rank_change",
             field=models.IntegerField(null=True, verbose_name="tăng/giảm hạng"),
         ),
-        migrations.RunPython(rebuild_derived_rows, migrations.RunPython.noop),
+        # The derived rows are rebuilt by the code that keeps them, never by a migration (which must
+        # not import live code): ``manage.py bootstrap`` or ``manage.py rebuild_derived``.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

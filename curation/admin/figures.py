@@ -1,0 +1,443 @@
+"""Admin for curators: indices, frameworks, editions and their results, sources and citations.
+
+The admin is staff-only; curators see every edition, drafts included (it is where drafts are made).
+Computed columns (change on the previous year, percent of a component's maximum, coverage) come
+from ``reports.figures`` over annotations, so a list page costs a fixed number of queries.
+Only users with ``reports.publish_edition`` change an edition's status; publishing needs a date.
+Every model with history uses ``SimpleHistoryAdmin`` (who, when, before and after).
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from curation import imports
+from curation.admin.units import FoldedSearchMixin
+from curation.intake import confirm_citations, confirm_replacing, intake_view, reject_citations, repropose_articles
+from reports import figures
+from reports.models import (
+    Citation,
+    Component,
+    ComponentScore,
+    DossierStat,
+    Edition,
+    Framework,
+    Index,
+    PublishedAverage,
+    Result,
+    SourceArticle,
+    Status,
+)
+
+# --- indices and frameworks -----------------------------------------------------------------------
+
+
+@admin.register(Index)
+class IndexAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "code", "name", "publisher", "scale_max", "higher_is_better", "first_year"]
+    search_fields = ["code", "name", "name_en", "short_name"]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    fields = ["order", "key", "name", "name_en", "max_points", "previous"]
+    autocomplete_fields = ["previous"]
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "index", "name", "first_year", "last_year", "component_count"]
+    list_filter = ["index"]
+    search_fields = ["name", "legal_reference", "index__short_name"]
+    list_select_related = ["index"]
+    inlines = [ComponentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_components=Count("components"))
+
+    @admin.display(description=_("số chỉ số thành phần"), ordering="_components")
+    def component_count(self, obj):
+        return obj._components
+
+
+@admin.register(Component)
+class ComponentAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "framework", "max_points", "order", "previous"]
+    list_filter = ["framework__index", "framework"]
+    search_fields = ["name", "name_en", "key", "aliases"]
+    list_select_related = ["framework__index", "previous"]
+    autocomplete_fields = ["previous"]
+
+
+# --- editions: status, publishing, coverage, import -------------------------------------------------
+
+
+class ResultInline(admin.TabularInline):
+    model = Result
+    fields = ["province", "score", "rank", "group", "disputed"]
+    autocomplete_fields = ["province"]
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("province", "edition__index")
+
+
+class PublishActionForm(ActionForm):
+    announced_on = forms.DateField(
+        label=_("Ngày công bố"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Cho hành động “Công bố”; để trống để dùng ngày đã lưu."),
+    )
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = [
+            "index",
+            "year",
+            "framework",
+            "status",
+            "announced_on",
+            "units_ranked",
+            "grouping",
+            "is_synthetic",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.PUBLISHED and not cleaned.get("announced_on"):
+            raise forms.ValidationError({"announced_on": gettext("Công bố cần có ngày công bố.")})
+        return cleaned
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("reports.publish_edition")
+
+
+@admin.register(Edition)
+class EditionAdmin(SimpleHistoryAdmin):
+    form = EditionForm
+    action_form = PublishActionForm
+    list_display = ["__str__", "index", "year", "status", "announced_on", "units_ranked", "coverage", "is_synthetic"]
+    list_filter = ["index", "status", "year", "is_synthetic"]
+    search_fields = ["index__short_name", "index__code", "year"]
+    list_select_related = ["index", "framework__index"]
+    inlines = [ResultInline]
+    actions = ["publish", "unpublish"]
+    change_list_template = "admin/reports/edition/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _with_score=Count("results", filter=Q(results__score__isnull=False)),
+                _with_rank=Count("results", filter=Q(results__rank__isnull=False)),
+                _with_any=Count("results"),
+            )
+        )
+
+    @admin.display(description=_("độ phủ"), ordering="_with_score")
+    def coverage(self, obj):
+        if not hasattr(obj, "_with_score"):
+            return figures.coverage(obj, obj.results.all())
+        return figures.Coverage(obj._with_score, obj._with_rank, obj._with_any, obj.units_ranked)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            readonly.append("status")
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_publish(request.user):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    @admin.action(description=_("Công bố các kỳ đã chọn (cần ngày công bố)"))
+    def publish(self, request, queryset):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        date = request.POST.get("announced_on") or None
+        if date:
+            date = forms.DateField().clean(date)
+        done, missing = 0, []
+        for edition in queryset:
+            announced_on = date or edition.announced_on
+            if not announced_on:
+                missing.append(str(edition))
+                continue
+            if edition.status != Status.PUBLISHED or edition.announced_on != announced_on:
+                edition.status, edition.announced_on = Status.PUBLISHED, announced_on
+                edition.save(update_fields=["status", "announced_on"])  # one history row each
+                done += 1
+        if done:
+            self.message_user(request, gettext("Đã công bố %(n)s kỳ.") % {"n": done}, messages.SUCCESS)
+        if missing:
+            self.message_user(
+                request,
+                gettext("Chưa công bố (thiếu ngày công bố): %(names)s") % {"names": ", ".join(missing)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Chuyển về dự thảo"))
+    def unpublish(self, request, queryset):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        n = 0
+        for edition in queryset.filter(status=Status.PUBLISHED):
+            edition.status = Status.DRAFT
+            edition.save(update_fields=["status"])
+            n += 1
+        self.message_user(request, gettext("Đã chuyển %(n)s kỳ về dự thảo.") % {"n": n}, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data and not can_publish(request.user):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    # -- import of an official table: upload → dry run with every row's outcome → apply -------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="reports_edition_import",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request):
+        if not (request.user.has_perm("reports.add_result") and request.user.has_perm("reports.change_result")):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Nhập bảng kết quả")}
+        if request.method == "POST" and "apply" in request.POST:
+            form = imports.ImportForm(request.POST)
+            if form.is_valid():
+                data = base64.b64decode(form.cleaned_data["payload"])
+                report = imports.validate(
+                    data,
+                    form.cleaned_data["filename"],
+                    index=form.cleaned_data["index"],
+                    year=form.cleaned_data["year"],
+                )
+                if report.ok:
+                    imports.apply(report, user=request.user)
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return redirect(reverse("admin:reports_edition_changelist"))
+                context.update(form=imports.UploadForm(), report=report)
+                return TemplateResponse(request, "admin/reports/import.html", context)
+        form = imports.UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            report = imports.validate(
+                data, upload.name, index=form.cleaned_data["index"], year=form.cleaned_data["year"]
+            )
+            context["report"] = report
+            if report.ok:
+                context["apply_form"] = imports.ImportForm(
+                    initial={
+                        "payload": base64.b64encode(data).decode(),
+                        "filename": upload.name,
+                        "index": form.cleaned_data["index"].pk,
+                        "year": form.cleaned_data["year"],
+                    }
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/reports/import.html", context)
+
+
+# --- results and component scores -------------------------------------------------------------------
+
+
+class ComponentScoreInline(admin.TabularInline):
+    model = ComponentScore
+    fields = ["component", "score", "rank", "percent_of_max"]
+    readonly_fields = ["percent_of_max"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("component")
+
+    @admin.display(description=_("% điểm tối đa"))
+    def percent_of_max(self, obj):
+        return figures.percent_of_max(obj.score, obj.component.max_points) if obj.pk else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "component":
+            kwargs["queryset"] = Component.objects.select_related("framework__index")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    fk_name = "result"
+    fields = ["article", "metric", "value_number", "value_text", "quote", "state", "conflict"]
+    autocomplete_fields = ["article"]
+    extra = 0
+
+
+def _previous(field: str):
+    """The same unit's ``field`` in the previous edition of the same index (one correlated subquery)."""
+    return Subquery(
+        Result.objects.filter(
+            province_id=OuterRef("province_id"),
+            edition__index_id=OuterRef("edition__index_id"),
+            edition__year=OuterRef("edition__year") - 1,
+            edition__is_synthetic=OuterRef("edition__is_synthetic"),
+        )
+        .order_by()  # a sliced subquery keeps Result's ordering, and its joins, otherwise
+        .values(field)[:1]
+    )
+
+
+@admin.register(Result)
+class ResultAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["province", "edition", "status", "score", "rank", "group", "change", "disputed"]
+    list_filter = ["edition__index", "edition__year", "edition__status", "province__region", "disputed"]
+    search_fields = ["province__name", "province__name_en", "group"]
+    folded_search_fields = ("province__search_text",)
+    autocomplete_fields = ["province"]
+    list_select_related = ["province", "edition__index"]
+    readonly_fields = ["change"]
+    inlines = [ComponentScoreInline, CitationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _prev_score=_previous("score"),
+                _prev_rank=_previous("rank"),
+                _prev_units=_previous("edition__units_ranked"),
+            )
+        )
+
+    @admin.display(description=_("trạng thái"), ordering="edition__status")
+    def status(self, obj):
+        return obj.edition.get_status_display()
+
+    @admin.display(description=_("so với năm trước"))
+    def change(self, obj):
+        """Score and rank change on the unit's own previous result (merged units: see the province page)."""
+        if obj.pk is None or not hasattr(obj, "_prev_units"):
+            return "—"
+        previous = ()
+        if obj._prev_units is not None:
+            previous = (
+                figures.PreviousResult(
+                    obj.province.name, obj.province.slug, obj._prev_score, obj._prev_rank, obj._prev_units, False
+                ),
+            )
+        change = figures.change_between(obj, previous, obj.edition.units_ranked)
+        parts = []
+        if change.score_delta is not None:
+            parts.append(f"{change.score_delta:+}")
+        if change.rank_delta is not None:
+            parts.append(gettext("%(n)+d bậc") % {"n": change.rank_delta})
+        return " / ".join(parts) or "—"
+
+
+@admin.register(ComponentScore)
+class ComponentScoreAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["result", "component", "score", "max_points", "percent_of_max", "rank"]
+    list_filter = ["result__edition__index", "result__edition__year", "result__edition__status", "component__key"]
+    search_fields = ["result__province__name", "component__name"]
+    folded_search_fields = ("result__province__search_text",)
+    list_select_related = ["result__province", "result__edition__index", "component"]
+    raw_id_fields = ["result"]
+
+    @admin.display(description=_("điểm tối đa"))
+    def max_points(self, obj):
+        return obj.component.max_points
+
+    @admin.display(description=_("% điểm tối đa"))
+    def percent_of_max(self, obj):
+        return figures.percent_of_max(obj.score, obj.component.max_points)
+
+
+@admin.register(PublishedAverage)
+class PublishedAverageAdmin(SimpleHistoryAdmin):
+    list_display = ["edition", "region", "value", "disputed"]
+    list_filter = ["edition__index", "edition__year", "region", "disputed"]
+    list_select_related = ["edition__index", "region"]
+
+
+@admin.register(DossierStat)
+class DossierStatAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["province", "year", "quarter", "received", "on_time", "late", "pending", "article"]
+    list_filter = ["year", "quarter", "province__region"]
+    search_fields = ["province__name"]
+    folded_search_fields = ("province__search_text",)
+    autocomplete_fields = ["province", "article"]
+    list_select_related = ["province", "article"]
+
+
+# --- sources ----------------------------------------------------------------------------------------
+
+
+class ArticleCitationInline(admin.TabularInline):
+    model = Citation
+    fk_name = "article"
+    fields = ["index", "year", "province", "metric", "value_number", "value_text", "state", "conflict", "result"]
+    autocomplete_fields = ["province", "result"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("index", "province", "result__province")
+
+
+@admin.register(SourceArticle)
+class SourceArticleAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "publisher", "published_on", "language", "citation_count"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["title", "url", "publisher"]
+    folded_search_fields = ("search_text", "provinces__search_text")
+    autocomplete_fields = ["provinces"]
+    date_hierarchy = "published_on"
+    inlines = [ArticleCitationInline]
+    actions = [repropose_articles]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return intake_view(self, request)  # paste or upload; stored once, read at once (reports/sources.py)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_citations=Count("citations"))
+
+    @admin.display(description=_("số trích dẫn"), ordering="_citations")
+    def citation_count(self, obj):
+        return obj._citations
+
+
+@admin.register(Citation)
+class CitationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["metric", "value", "index", "year", "subject", "state", "conflict", "article"]
+    list_filter = ["index", "year", "state", "conflict", "metric", "province__region"]
+    search_fields = ["quote", "province__name", "article__title", "component_name"]
+    folded_search_fields = ("province__search_text",)
+    list_select_related = ["index", "province", "region", "article"]
+    autocomplete_fields = ["article", "province", "result"]
+    raw_id_fields = ["component_score", "average", "dossier_stat"]
+    readonly_fields = ["reviewed_by", "reviewed_at"]
+    actions = [confirm_citations, confirm_replacing, reject_citations]

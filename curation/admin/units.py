@@ -1,0 +1,140 @@
+"""Admin for regions, provincial units (both eras, lineage both ways), their aliases and users.
+
+Searches are diacritic-insensitive: the term is folded and matched against ``Province.search_text``
+(folded name, English name, code and aliases), so "Bac Lieu" finds Bạc Liêu. Other admins reuse
+:class:`FoldedSearchMixin` to search their province through the same folded text.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from provinces.auth import ThrottledAdminAuthenticationForm
+from provinces.models import Province, ProvinceAlias, Region, User
+from provinces.text import fold
+
+# Repeated failed sign-ins are throttled on the admin's own login page too.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.site_header = _("Quản trị Chỉ số CCHC cấp tỉnh")
+admin.site.site_title = _("Quản trị Chỉ số CCHC")
+
+
+class FoldedSearchMixin:
+    """Adds a diacritic-insensitive match of the folded term on ``folded_search_fields``.
+
+    Django's ``search_fields`` compare the raw term with ``icontains``, which misses "Bac Lieu" for
+    "Bạc Liêu". The folded fields (``search_text`` or ``province__search_text``) already hold the
+    folded names, so folding the term is enough; results are ORed with the ordinary search.
+    """
+
+    folded_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = fold(search_term)
+        if folded and self.folded_search_fields:
+            condition = Q()
+            for field in self.folded_search_fields:
+                condition |= Q(**{f"{field}__contains": folded})
+            found = found | queryset.filter(condition)
+        return found, may_have_duplicates
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "order", "unit_count"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_unit_count=Count("provinces"))
+
+    @admin.display(description=_("số đơn vị"), ordering="_unit_count")
+    def unit_count(self, obj):
+        return obj._unit_count
+
+
+class ProvinceAliasInline(admin.TabularInline):
+    model = ProvinceAlias
+    extra = 1
+    fields = ["name", "folded"]
+    readonly_fields = ["folded"]
+
+
+class PredecessorInline(admin.TabularInline):
+    """The units merged into this one (lineage read backwards); edited on each predecessor."""
+
+    model = Province
+    fk_name = "successor"
+    verbose_name = _("đơn vị tiền thân")
+    verbose_name_plural = _("đơn vị tiền thân")
+    fields = ["name", "code", "era", "valid_to"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "era", "kind", "region", "valid_from", "valid_to", "successor", "predecessor_count"]
+    list_filter = ["era", "region", "kind", "is_synthetic"]
+    search_fields = ["name", "name_en", "code", "slug"]
+    folded_search_fields = ("search_text",)
+    autocomplete_fields = ["successor"]
+    readonly_fields = ["search_text"]
+    list_select_related = ["region", "successor"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [ProvinceAliasInline, PredecessorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_predecessors=Count("predecessors"))
+
+    @admin.display(description=_("số đơn vị tiền thân"), ordering="_predecessors")
+    def predecessor_count(self, obj):
+        return obj._predecessors
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # aliases edited inline: keep the folded search text in step (deleted aliases included)
+        form.instance.save()
+
+
+@admin.register(ProvinceAlias)
+class ProvinceAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "folded", "province"]
+    list_filter = ["province__era"]
+    search_fields = ["name", "folded"]
+    folded_search_fields = ("folded", "province__search_text")
+    autocomplete_fields = ["province"]
+    list_select_related = ["province"]
+
+
+@admin.register(User)
+class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
+    list_display = ["username", "email", "province", "is_staff", "is_active", "role_names"]
+    list_filter = [*BaseUserAdmin.list_filter, "province__era"]
+    folded_search_fields = ("province__search_text",)
+    autocomplete_fields = ["province"]
+    list_select_related = ["province"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Tỉnh, thành phố phụ trách"), {"fields": ["province"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Tỉnh, thành phố phụ trách"), {"fields": ["province"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("vai trò"))
+    def role_names(self, obj):
+        return ", ".join(g.name for g in obj.groups.all())

@@ -1,0 +1,25 @@
+"""Dashboard URLs (names prefixed ``dashboard:``). Paths are Vietnamese, like the interface."""
+
+from django.urls import path
+
+from dashboard import article_views, views
+from dashboard.caching import cached_page  # per data version, visibility class and language; ETag/304
+
+app_name = "dashboard"
+
+urlpatterns = [
+    # Pages
+    path("", cached_page(views.home), name="home"),
+    path("xep-hang/", cached_page(views.rankings), name="rankings"),
+    path("tinh/<slug:slug>/", cached_page(views.province_detail), name="province"),
+    path("so-sanh/", cached_page(views.compare), name="compare"),
+    path("ban-do/", cached_page(views.map_view), name="map"),
+    path("gioi-thieu-du-lieu/", cached_page(views.about), name="about"),
+    path("bai-viet/", cached_page(article_views.article_list), name="articles"),
+    path("bai-viet/<int:pk>/", cached_page(article_views.article_detail), name="article"),
+    # Sign-in landing: officers go to their own province
+    path("trang-cua-toi/", views.my_home, name="my_home"),
+    # Data the pages fetch
+    path("du-lieu/vn_provinces_63.geojson", cached_page(views.geojson), name="geojson"),
+    path("du-lieu/don-vi.json", cached_page(views.units), name="units"),
+]
