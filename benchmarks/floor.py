@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.http import JsonResponse
 
-from dashboard.pages import drawable_q
+from dashboard.queries import drawable_q
 from provinces.models import Era
 from reports.models import Result, Status
 

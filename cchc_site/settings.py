@@ -117,9 +117,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CCHC_DATASET = os.environ.get("CCHC_DATASET", "real")
 if CCHC_DATASET not in ("real", "synthetic"):
     raise ImproperlyConfigured(f"CCHC_DATASET must be real or synthetic, not {CCHC_DATASET!r}")
-# Compare every prepared query (reports/prepared.py) with the SQL Django compiles for it; the test
-# suite turns it on, so a wrong shape fails a test instead of showing other rows.
-CCHC_CHECK_PREPARED = envbool("CCHC_CHECK_PREPARED", False)
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):

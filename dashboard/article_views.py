@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from provinces.models import Province
 from reports.models import Citation, SourceArticle
-from reports.visibility import can_curate, visible_citations
+from reports.visibility import viewer_of
 from sources.intake import search_articles
 
 PAGE_SIZE = 20
@@ -30,6 +30,7 @@ PAGE_SIZE = 20
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles, newest first (best match first when searching), filtered by province and year."""
     errors: list[str] = []
+    viewer = viewer_of(request)
     query = request.GET.get("q", "").strip()[:200]
     articles = search_articles(query) if query else SourceArticle.objects.all()
 
@@ -49,13 +50,15 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if year_param:
         if re.fullmatch(r"\d{4}", year_param) and 2000 <= int(year_param) <= 2100:
             year = int(year_param)
-            about_year = Citation.objects.filter(year=year, state=Citation.State.CONFIRMED).values("article_id")
+            # only the citations this viewer may see: an article linked to a draft year stays unlinked
+            about_year = viewer.citations(Citation.objects.filter(year=year, state=Citation.State.CONFIRMED))
+            about_year = about_year.values("article_id")
             articles = articles.filter(Q(published_on__year=year) | Q(pk__in=about_year))
         else:
             errors.append(_("Năm không hợp lệ: “%(year)s”.") % {"year": year_param[:20]})
 
     figures = (
-        visible_citations(request.user, Citation.objects.filter(article=OuterRef("pk"), state=Citation.State.CONFIRMED))
+        viewer.citations(Citation.objects.filter(article=OuterRef("pk"), state=Citation.State.CONFIRMED))
         .order_by()
         .values("article")
         .annotate(n=Count("pk"))
@@ -97,9 +100,10 @@ def _querystring(request: HttpRequest, *, exclude: str) -> str:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One article: its text with the quoted sentences marked, and the figures it states."""
     article = get_object_or_404(SourceArticle, pk=pk)
-    curator = can_curate(request.user)
+    viewer = viewer_of(request)
+    curator = viewer.is_curator
     citations = list(
-        visible_citations(request.user, article.citations.all())
+        viewer.citations(article.citations.all())
         .select_related("index", "province", "region", "component")
         .order_by("state", "index__order", "year", "province__name", "metric", "pk")
     )

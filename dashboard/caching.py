@@ -1,43 +1,51 @@
-"""Caching that is always correct: one data version per dataset, bumped by every change.
+"""When a cached page is valid: one data version per dataset, replaced after every committed change.
 
-- **Version.** ``cchc:version:<dataset>`` in the cache holds a token and the time it was set. Every
-  ``post_save`` / ``post_delete`` / ``m2m_changed`` of a model of the ``provinces`` or ``reports`` apps
-  (history models and the user model excepted) replaces the token of every dataset, so a curator's
-  change in the admin — or a load command — makes every cached page and figure unreachable at once.
-  Keys contain the token; old entries simply expire.
-- **Who is asking.** Keys and ETags contain the visibility class of the user (``public``,
-  ``officer-<province id>``, ``ministry``) and, for a signed-in user, the user's id (pages show the
-  user's name), plus the language. A page built for someone allowed to see drafts is therefore never
-  served to someone who is not.
+- **Version.** ``cchc:version:<dataset>`` in the cache holds a token and the time it was set. A save,
+  delete or many-to-many change of a model of the ``provinces`` or ``reports`` apps (history models,
+  the derived tables and the user model excepted) schedules, with ``transaction.on_commit``, one
+  replacement of the token of every dataset when its transaction commits: never before, so a request
+  rendered in between cannot store the old figures under the new version, and never for a transaction
+  that rolls back. However many rows a transaction writes, the version is replaced once.
+- **Who is asking.** Keys and ETags contain the viewer's audience (``reports.visibility.Viewer.audience``:
+  ``public``, ``officer-<unit ids>``, ``ministry``) and, for a signed-in user, the user's id (pages show
+  the user's name), plus the language. A page built for someone allowed to see drafts is therefore
+  never served to someone who is not.
+- **Which request.** A key is built from the path and the query parameters the page reads (each
+  ``cached_page`` names them), sorted; others are ignored, and a request with free text (a search)
+  is rendered but not stored, so random query strings cannot fill the cache.
 - **Pages and downloads** (:func:`cached_page`): the whole response is cached; the CSRF token of a
   form in the page is stored as a placeholder and replaced by the visitor's own token on a hit.
-  Responses carry a weak ETag (version, class, language, path and query) and Last-Modified (the time
-  of the last version bump); a matching ``If-None-Match`` / ``If-Modified-Since`` gets a 304 without
-  running the view. Pages showing flash messages are neither read from nor written to the cache.
-- **Computed data and figures** (:func:`memo`): for a view's expensive parts (figure dicts, averages).
+  Responses carry a weak ETag and Last-Modified (the time of the last version change); a matching
+  ``If-None-Match`` / ``If-Modified-Since`` gets a 304 without running the view. Pages showing flash
+  messages are neither read from nor written to the cache.
+- **Outages.** If the cache cannot be reached, the page is rendered uncached (and the failure logged):
+  a cache outage slows the site, it never breaks it.
 
 Backend: Redis when ``CACHE_URL=redis://…`` (shared by all gunicorn workers), local memory otherwise.
 Local memory is per process: a change made in one process is not seen by the cache of another, so
-run several workers only with Redis (gunicorn.conf.py warns).
-
-The signals are connected by ``dashboard.apps.DashboardConfig.ready``.
+run several workers only with Redis (gunicorn.conf.py warns). The signals are connected by
+``dashboard.apps.DashboardConfig.ready``.
 
 Requests served inside an open transaction (``connection.in_atomic_block``: a test wrapped in a
 transaction that will be rolled back, or ``ATOMIC_REQUESTS``) bypass the cache: what they read may
-never be committed, and a rollback sends no signal. ``CCHC_CACHE_IN_TRANSACTIONS = True`` turns
-caching on there anyway (the caching tests do, and clear the cache first).
+never be committed. ``CCHC_CACHE_IN_TRANSACTIONS = True`` turns caching on there anyway (the caching
+tests do, and clear the cache first).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import threading
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -45,9 +53,15 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from reports.visibility import viewer_of
+
+log = logging.getLogger(__name__)
+
 DATASETS = ("real", "synthetic")
 WATCHED_APPS = ("provinces", "reports")
-PAGE_TIMEOUT = 24 * 3600  # entries are unreachable after a bump anyway; this only frees memory
+# Rebuilt from watched rows in the same transaction as the change that caused them.
+DERIVED_MODELS = ("reports.editionstatistic", "reports.standing")
+PAGE_TIMEOUT = 24 * 3600  # entries are unreachable after a version change anyway; this only frees memory
 CSRF_PLACEHOLDER = "__cchc_csrf_token__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 
@@ -57,10 +71,13 @@ def _version_key(dataset: str) -> str:
 
 
 def bump_version() -> tuple[str, float]:
-    """Invalidate every cached page and figure of every dataset."""
+    """Invalidate every cached page of every dataset, now (use :func:`invalidate_on_commit` for changes)."""
     now = time.time()
     value = (f"{time.time_ns():x}", now)
-    cache.set_many({_version_key(d): value for d in DATASETS}, timeout=None)
+    try:
+        cache.set_many({_version_key(d): value for d in DATASETS}, timeout=None)
+    except Exception:  # the cache is down: nothing in it can be served either
+        log.exception("cache unreachable: version not replaced")
     return value
 
 
@@ -76,23 +93,35 @@ def current_version(dataset: str | None = None) -> tuple[str, float]:
     return value
 
 
-def visibility_class(user) -> str:
-    """What a user may see, as a string: the same string means exactly the same figures."""
-    from reports.models import can_see_drafts  # this module holds an AppConfig: no model import at load time
+class _Batch:
+    """The invalidations of one transaction: every change registers ``run`` on commit; the first run
+    replaces the version, the rest find it done. A rolled-back transaction's registrations are dropped
+    by Django, and its batch, never run, is simply reused by the next transaction."""
 
-    if user is None or not user.is_authenticated:
-        return "public"
-    if can_see_drafts(user):
-        return "ministry"
-    if getattr(user, "province_id", None):
-        return f"officer-{user.province_id}"
-    return "public"
+    def __init__(self):
+        self.done = False
+
+    def run(self) -> None:
+        if not self.done:
+            self.done = True
+            bump_version()
 
 
-def request_class(request) -> str:
-    """Visibility class, plus the user's id when signed in (pages show the user's name)."""
+_pending = threading.local()
+
+
+def invalidate_on_commit(**kwargs) -> None:
+    """Replace the data version once the current transaction commits (at once outside a transaction)."""
+    batch = getattr(_pending, "batch", None)
+    if batch is None or batch.done:
+        batch = _pending.batch = _Batch()
+    transaction.on_commit(batch.run)
+
+
+def audience(request) -> str:
+    """What the request's viewer may see, plus the user's id when signed in (pages show the user's name)."""
+    klass = viewer_of(request).audience
     user = getattr(request, "user", None)
-    klass = visibility_class(user)
     if user is not None and user.is_authenticated:
         klass += f"-u{user.pk}"
     return klass
@@ -102,25 +131,7 @@ def _digest(*parts) -> str:
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
 
-def memo(request, name: str, compute, *parts, timeout: int = PAGE_TIMEOUT):
-    """``compute()`` cached for this dataset version, visibility class and language.
-
-    ``parts`` identify the data (edition id, filters); use it for figure dicts and computed tables.
-    """
-    if _bypass():
-        return compute()
-    token, _ = current_version()
-    key = "cchc:memo:" + _digest(settings.CCHC_DATASET, token, request_class(request), get_language(), name, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
-
-
 def _bypass() -> bool:
-    from django.db import connection
-
     return connection.in_atomic_block and not getattr(settings, "CCHC_CACHE_IN_TRANSACTIONS", False)
 
 
@@ -132,24 +143,46 @@ def _has_messages(request) -> bool:
         return True
 
 
-def cached_page(view):
-    """Cache a page or download per dataset version, visibility class, language and URL; answer 304s."""
+def request_key(request, params: tuple[str, ...]) -> str:
+    """The path and the parameters the page reads, sorted: the same page whatever else the URL carries."""
+    kept = sorted((k, v) for k in params for v in request.GET.getlist(k) if v != "")
+    return request.path + ("?" + urlencode(kept) if kept else "")
+
+
+def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] = ()):
+    """Cache a page or download per data version, audience, language and the ``params`` it reads; answer 304s.
+
+    A request with a non-empty ``free_text`` parameter (a search) is rendered, never stored.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _bypass() or _has_messages(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or _bypass()
+            or _has_messages(request)
+            or any(request.GET.get(name, "").strip() for name in free_text)
+        ):
             return view(request, *args, **kwargs)
-        token, changed_at = current_version()
-        klass = request_class(request)
+        try:
+            token, changed_at = current_version()
+        except Exception:
+            log.exception("cache unreachable: %s rendered uncached", request.path)
+            return view(request, *args, **kwargs)
+        klass = audience(request)
         language = get_language()
-        etag = f'W/"{_digest(settings.CCHC_DATASET, token, klass, language, request.get_full_path())}"'
+        etag = f'W/"{_digest(settings.CCHC_DATASET, token, klass, language, request_key(request, params))}"'
         last_modified = int(changed_at)
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return _finish(not_modified, etag, last_modified, klass)
 
         key = "cchc:page:" + etag
-        stored = cache.get(key)
+        try:
+            stored = cache.get(key)
+        except Exception:
+            log.exception("cache unreachable: %s rendered uncached", request.path)
+            stored = None
         if stored is not None:
             status, headers, body = stored
             if CSRF_PLACEHOLDER.encode() in body:
@@ -167,7 +200,10 @@ def cached_page(view):
                     response.charset
                 )
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "vary", "etag")]
-            cache.set(key, (response.status_code, headers, body), PAGE_TIMEOUT)
+            try:
+                cache.set(key, (response.status_code, headers, body), PAGE_TIMEOUT)
+            except Exception:
+                log.exception("cache unreachable: %s not stored", request.path)
         if response.status_code == 200:
             _finish(response, etag, last_modified, klass)
         return response
@@ -184,15 +220,12 @@ def _finish(response, etag: str, last_modified: int, klass: str):
     return response
 
 
-def _invalidate(sender, **kwargs) -> None:
-    bump_version()
-
-
 def _watched(model) -> bool:
     from simple_history.models import HistoricalChanges
 
     return (
         model._meta.app_label in WATCHED_APPS
+        and model._meta.label_lower not in DERIVED_MODELS
         and not issubclass(model, HistoricalChanges)
         and model is not apps.get_model(settings.AUTH_USER_MODEL)
     )
@@ -202,6 +235,6 @@ def connect_signals() -> None:
     for model in apps.get_models(include_auto_created=True):
         if _watched(model):
             uid = f"cchc-cache-{model._meta.label_lower}"
-            post_save.connect(_invalidate, sender=model, dispatch_uid=uid + "-save")
-            post_delete.connect(_invalidate, sender=model, dispatch_uid=uid + "-delete")
-            m2m_changed.connect(_invalidate, sender=model, dispatch_uid=uid + "-m2m")
+            post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(invalidate_on_commit, sender=model, dispatch_uid=uid + "-delete")
+            m2m_changed.connect(invalidate_on_commit, sender=model, dispatch_uid=uid + "-m2m")

@@ -3,19 +3,26 @@
 from django.urls import path
 
 from dashboard import article_views, views
-from dashboard.caching import cached_page  # per data version, visibility class and language; ETag/304
+from dashboard.caching import cached_page  # per data version, audience, language and parameters; ETag/304
 
 app_name = "dashboard"
 
+# The parameters each page reads: the cache key is built from these alone (dashboard/caching.py).
+RANKINGS = ("index", "year", "region", "group", "component", "sort", "page", "format")
+
 urlpatterns = [
     # Pages
-    path("", cached_page(views.home), name="home"),
-    path("xep-hang/", cached_page(views.rankings), name="rankings"),
-    path("tinh/<slug:slug>/", cached_page(views.province_detail), name="province"),
-    path("so-sanh/", cached_page(views.compare), name="compare"),
-    path("ban-do/", cached_page(views.map_view), name="map"),
+    path("", cached_page(views.home, ("index",)), name="home"),
+    path("xep-hang/", cached_page(views.rankings, RANKINGS, free_text=("q",)), name="rankings"),
+    path("tinh/<slug:slug>/", cached_page(views.province_detail, ("index",)), name="province"),
+    path("so-sanh/", cached_page(views.compare, ("p", "index", "year"), free_text=("them",)), name="compare"),
+    path("ban-do/", cached_page(views.map_view, ("index", "year", "by")), name="map"),
     path("gioi-thieu-du-lieu/", cached_page(views.about), name="about"),
-    path("bai-viet/", cached_page(article_views.article_list), name="articles"),
+    path(
+        "bai-viet/",
+        cached_page(article_views.article_list, ("province", "year", "page"), free_text=("q",)),
+        name="articles",
+    ),
     path("bai-viet/<int:pk>/", cached_page(article_views.article_detail), name="article"),
     # Sign-in landing: officers go to their own province
     path("trang-cua-toi/", views.my_home, name="my_home"),

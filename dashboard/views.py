@@ -1,73 +1,70 @@
-"""Dashboard views: thin functions over ``dashboard.pages`` (the data of each page), and the downloads."""
+"""Dashboard views: thin functions that resolve the viewer, call a page builder (``dashboard.pages``) and
+render its template; a bad parameter is a 400 with the reason."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboard import pages
+from dashboard import downloads
+from dashboard.pages import about as about_data
+from dashboard.pages import compare as compare_data
+from dashboard.pages import maps, overview, province
+from dashboard.pages import rankings as rankings_data
+from dashboard.queries import BadRequest
+from reports.visibility import viewer_of
 
 GEOJSON_PATH = Path(settings.BASE_DIR) / "provinces" / "data" / "vn_provinces_63.geojson"
-FORMATS = {"csv", "xlsx", "json"}
 
 
-def _bad_request(request: HttpRequest, error: pages.BadRequest) -> HttpResponse:
+def _bad_request(request: HttpRequest, error: BadRequest) -> HttpResponse:
     return render(request, "dashboard/bad_request.html", {"message": str(error)}, status=400)
 
 
-# Pages ----------------------------------------------------------------------
-
-
 def _page(request: HttpRequest, template: str, build, *args) -> HttpResponse:
-    """Render a page from its data (``build(*args, request.GET, request.user)``); a bad parameter is a 400."""
+    """Render a page from its data (``build(*args, request.GET, viewer)``); a bad parameter is a 400."""
     try:
-        context = build(*args, request.GET, request.user)
-    except pages.BadRequest as error:
+        context = build(*args, request.GET, viewer_of(request))
+    except BadRequest as error:
         return _bad_request(request, error)
     return render(request, template, context)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/overview.html", pages.overview_page)
+    return _page(request, "dashboard/overview.html", overview.overview_page)
 
 
 @require_GET
 def rankings(request: HttpRequest) -> HttpResponse:
-    context = pages.rankings_page(request.GET, request.user)
+    context = rankings_data.rankings_page(request.GET, viewer_of(request))
     fmt = request.GET.get("format", "")
-    if fmt and fmt not in FORMATS:
+    if fmt and fmt not in downloads.FORMATS:
         context["form"].add_error(None, f"format: {fmt}")
         return render(request, "dashboard/rankings.html", context, status=400)
     if not context["valid"]:
         status = 404 if not context["indices"] else 400
         return render(request, "dashboard/rankings.html", context, status=status)
     if fmt:
-        return rankings_file(request, context, fmt)
+        return downloads.rankings_file(request, context, fmt)
     return render(request, "dashboard/rankings.html", context)
 
 
 @require_GET
 def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _page(request, "dashboard/province.html", pages.province_page, slug)
+    return _page(request, "dashboard/province.html", province.province_page, slug)
 
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
     try:
-        context = pages.compare_page(request.GET, request.user)
-    except pages.BadRequest as error:
+        context = compare_data.compare_page(request.GET, viewer_of(request))
+    except BadRequest as error:
         return _bad_request(request, error)
     if "redirect" in context:  # a unit added by name (``them=``): the page of its slug
         return redirect(context["redirect"])
@@ -76,18 +73,18 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/map.html", pages.map_page)
+    return _page(request, "dashboard/map.html", maps.map_page)
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/about.html", pages.about_page(request.user))
+    return render(request, "dashboard/about.html", about_data.about_page(viewer_of(request)))
 
 
 @login_required
 def my_home(request: HttpRequest) -> HttpResponse:
     """Landing page after sign-in (LOGIN_REDIRECT_URL)."""
-    return redirect(pages.home_for(request.user))
+    return redirect(about_data.home_for(request.user))
 
 
 @require_GET
@@ -105,125 +102,4 @@ def geojson(request: HttpRequest) -> HttpResponse:
 @require_GET
 def units(request: HttpRequest) -> JsonResponse:
     """Every unit of this site's dataset (slug and label): the suggestions of the compare page's picker."""
-    return JsonResponse({"units": pages.unit_choices()}, json_dumps_params={"ensure_ascii": False})
-
-
-# Downloads ------------------------------------------------------------------
-# The rankings' Datasette-style twin: the same parameters plus format=csv|xlsx|json, exactly the
-# rows shown, with source, licence and coverage notes (OWID style).
-
-
-def download_table(context: dict) -> tuple[list[str], list[list]]:
-    """Header and rows of a rankings download; missing figures are empty cells, never 0."""
-    components = context["components"]
-    header = (
-        [
-            _("Hạng"),
-            _("Tỉnh, thành phố"),
-            _("Vùng"),
-            _("Điểm"),
-            _("Thay đổi điểm"),
-            _("Thay đổi bậc"),
-            _("Nhóm"),
-            _("Nguồn mâu thuẫn"),
-        ]
-        + [c["name"] for c in components]
-        + [_("Nguồn")]
-    )
-    rows = []
-    for row in context["rows"]:
-        rows.append(
-            [
-                row["rank"],
-                row["province"],
-                row["region"],
-                row["score"],
-                row["score_delta"],
-                row["rank_delta"],
-                row["group"],
-                _("có") if row["disputed"] else "",
-            ]
-            + [(row["components"].get(c["key"]) or {}).get("score") for c in components]
-            + [" ".join(dict.fromkeys(c["article_url"] for c in row["citations"] if c["article_url"]))]
-        )
-    return header, rows
-
-
-def download_notes(request: HttpRequest, context: dict) -> list[tuple[str, str]]:
-    edition = context["edition"]
-    national = context["national"]
-    return [
-        (_("Chỉ số"), f"{edition.index.name} ({edition.index.short_name}) {edition.year}"),
-        (_("Đơn vị công bố"), edition.index.publisher),
-        (_("Độ phủ"), str(context["coverage"])),
-        (_("Số dòng"), str(len(context["rows"]))),
-        (
-            _("Trung bình cả nước"),
-            f"{national['value']} ({national['label']})" if national["value"] is not None else national["label"],
-        ),
-        (
-            _("Nguồn"),
-            _(
-                "Số liệu như Bộ Nội vụ công bố, thu thập từ các bài viết nguồn ghi tại trang từng tỉnh; "
-                "ô trống là chưa có số liệu, không phải 0."
-            ),
-        ),
-        (_("Giấy phép"), _("Dữ liệu công khai; khi dùng lại xin ghi nguồn: Chỉ số CCHC cấp tỉnh (CCHC dashboard).")),
-        (_("Địa chỉ"), request.build_absolute_uri(request.path + "?" + context["query_string"])),
-        (_("Ngày tải"), date.today().isoformat()),
-    ]
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    return value
-
-
-def rankings_file(request: HttpRequest, context: dict, fmt: str) -> HttpResponse:
-    edition = context["edition"]
-    header, rows = download_table(context)
-    notes = download_notes(request, context)
-    filename = f"cchc-{edition.index.code.lower()}-{edition.year}"
-    if fmt == "json":
-        body = {
-            "notes": dict(notes),
-            "columns": header,
-            "rows": [dict(zip(header, row, strict=True)) for row in rows],
-        }
-        response = HttpResponse(
-            json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-        writer.writerow([])
-        for key, value in notes:
-            writer.writerow([f"# {key}", value])
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = str(edition.year)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([None if v is None else float(v) if hasattr(v, "as_tuple") else v for v in row])
-        about = workbook.create_sheet(_("Ghi chú"))
-        for key, value in notes:
-            about.append([key, value])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return JsonResponse({"units": compare_data.unit_choices()}, json_dumps_params={"ensure_ascii": False})

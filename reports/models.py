@@ -132,29 +132,6 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Đã công bố")
 
 
-def can_see_drafts(user) -> bool:
-    """Whether ``user`` holds ``reports.view_draft_results`` (directly, through a group, or as superuser).
-
-    Asked on every page, so it is answered with one query and remembered on the user object for the
-    request, instead of ModelBackend's two (user and group permissions).
-    """
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_cchc_can_see_drafts", None)
-    if cached is None:
-        from django.contrib.auth.models import Permission
-
-        cached = (
-            Permission.objects.filter(content_type__app_label="reports", codename="view_draft_results")
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
-        user._cchc_can_see_drafts = cached
-    return cached
-
-
 class EditionQuerySet(models.QuerySet):
     def published(self) -> EditionQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -168,14 +145,6 @@ class EditionQuerySet(models.QuerySet):
         A site never shows both, so synthetic figures cannot mix into real ones.
         """
         return self.filter(is_synthetic=settings.CCHC_DATASET == "synthetic")
-
-    def visible_to(self, user) -> EditionQuerySet:
-        """Editions a user may open. Officers also open drafts, but see only their own rows in them."""
-        if can_see_drafts(user):
-            return self
-        if user is not None and user.is_authenticated and getattr(user, "province_id", None):
-            return self.filter(Q(status=Status.PUBLISHED) | Q(results__province_id=user.province_id)).distinct()
-        return self.published()
 
 
 class Edition(models.Model):
@@ -242,29 +211,6 @@ class Edition(models.Model):
 class ResultQuerySet(models.QuerySet):
     def published(self) -> ResultQuerySet:
         return self.filter(edition__status=Status.PUBLISHED)
-
-    def visible_to(self, user) -> ResultQuerySet:
-        """The one rule for who sees which figure: every page, chart, download and search uses it."""
-        return self.filter(visible_results_q(user))
-
-
-def visible_results_q(user, prefix: str = "") -> Q:
-    """The visibility rule as a condition on results, or on rows reached through ``prefix``
-    (``"result__"`` for component scores): a filter on the row's own joins instead of an
-    ``IN (subquery)``, which databases evaluate far faster inside correlated subqueries.
-    """
-    if can_see_drafts(user):
-        return Q()
-    published = Q(**{f"{prefix}edition__status": Status.PUBLISHED})
-    if user is not None and user.is_authenticated and getattr(user, "province_id", None):
-        return published | Q(**{f"{prefix}province_id": user.province_id})
-    return published
-
-
-def sees_whole(edition, user) -> bool:
-    """Whether ``user`` sees every result of ``edition`` (and so its stored statistics): anyone sees a
-    published edition whole; of a draft, an officer sees only their own row."""
-    return edition.status == Status.PUBLISHED or can_see_drafts(user)
 
 
 class Result(models.Model):

@@ -21,14 +21,6 @@ def load_everything() -> None:
     load_facts()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def check_prepared_queries():
-    """Every prepared query is checked against the SQL Django compiles for its real values."""
-    from django.conf import settings
-
-    settings.CCHC_CHECK_PREPARED = True
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

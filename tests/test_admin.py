@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -96,7 +98,9 @@ def test_result_change_column_uses_figures(curator_client):
         province=result.province, edition__index=result.edition.index, edition__year=2017
     ).first()
     model_admin = admin.site._registry[Result]
-    annotated = model_admin.get_queryset(None).get(pk=result.pk)
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(username="quan.tri")
+    annotated = model_admin.get_queryset(request).get(pk=result.pk)
     shown = model_admin.change(annotated)
     if previous is not None and previous.score is not None:
         assert f"{result.score - previous.score:+}" in shown

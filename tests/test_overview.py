@@ -19,11 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation import synthetic
-from dashboard import pages
+from dashboard import queries
+from dashboard.pages import overview
 from provinces.models import Era, Province
 from reports import figures
 from reports.derived import refresh_statistics
 from reports.models import Edition, Index, Result, Standing, Status
+from reports.visibility import ANONYMOUS
 
 pytestmark = pytest.mark.django_db
 
@@ -50,22 +52,22 @@ def expected_overview(index_code: str, synthetic_data: bool = False) -> dict:
     )
     changes = figures.changes_for(current, edition, before)
     ranks = figures.effective_ranks(edition, current, edition.index.higher_is_better)
-    rows = [pages.result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
+    rows = [queries.result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
     up, down = figures.biggest_movers(rows)
-    regions = pages.regions_by_era(edition)[edition.era]
-    regional = figures.regional_averages(edition, current, pages.published_averages([], regions=regions), regions)
+    regions = queries.regions_by_era(edition, ANONYMOUS)[edition.era]
+    regional = figures.regional_averages(edition, current, queries.published_averages([], regions=regions), regions)
     if edition.era == Era.UNITS_34:
-        drawable = set(pages.predecessor_codes())
+        drawable = set(queries.predecessor_codes())
         drawn = [row for row in rows if row["slug"] in drawable]
     else:
-        drawn = [row for row in rows if row["code"] in pages.shape_codes()]
+        drawn = [row for row in rows if row["code"] in queries.shape_codes()]
     return {
         "edition": edition,
         "previous_edition": previous,
         "leaders": figures.sort_rows([r for r in rows if r["rank"] or r["score"] is not None], "rank")[:5],
         "movers_up": up,
         "movers_down": down,
-        "regional": [pages.average_dict(regional[r.pk]) | {"name": r.name, "code": r.code} for r in regions],
+        "regional": [queries.average_dict(regional[r.pk]) | {"name": r.name, "code": r.code} for r in regions],
         "coverage": figures.coverage(edition, current),
         "map_rows": drawn,
         "undrawn": len(rows) - len(drawn),
@@ -287,14 +289,14 @@ def test_the_queries_and_rows_read_do_not_grow_with_the_units(client, settings, 
     read = {}
 
     def counted(name):
-        function = getattr(pages, name)
+        function = getattr(overview, name)
 
         def wrapper(*args, **kwargs):
             rows = function(*args, **kwargs)
             read[name] = len(rows)
             return rows
 
-        monkeypatch.setattr(pages, name, wrapper)
+        monkeypatch.setattr(overview, name, wrapper)
 
     counted("overview_results")
     for scale in (1, 3):

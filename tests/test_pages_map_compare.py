@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from curation import synthetic
-from dashboard import pages
+from dashboard import queries
+from dashboard.pages import compare
 from provinces.models import Era, Province
 from reports import figures
 from reports.models import Edition, Result
@@ -49,9 +50,9 @@ def twice_the_units(settings):
 
 
 def test_the_shapes_are_the_63_provinces_of_the_geojson():
-    codes = pages.shape_codes()
+    codes = queries.shape_codes()
     assert len(codes) == 63
-    assert "01" in codes and codes == pages.shape_codes()
+    assert "01" in codes and codes == queries.shape_codes()
 
 
 def test_with_real_data_every_unit_is_drawn_and_nothing_is_said_about_shapes(client):
@@ -68,7 +69,7 @@ def test_the_map_lists_only_the_units_it_can_draw_and_counts_the_others(client, 
     rows = response.context["rows"]
     assert len(rows) == 63
     assert not any(r["slug"].startswith("gia-lap") for r in rows)
-    assert set(chart(response, "map-chart")["data"][0]["locations"]) <= pages.shape_codes()
+    assert set(chart(response, "map-chart")["data"][0]["locations"]) <= queries.shape_codes()
     # coverage still counts the whole edition
     assert response.context["coverage"].with_any == 126
     assert response.context["coverage"].units_total == 126
@@ -88,7 +89,7 @@ def test_a_merged_unit_is_drawn_when_its_predecessors_have_shapes(client, twice_
     assert len(rows) == 34
     assert all(r["era"] == Era.UNITS_34 and not r["slug"].startswith("gia-lap") for r in rows)
     assert response.context["undrawn"] == 34
-    assert set(chart(response, "map-chart")["data"][0]["locations"]) <= pages.shape_codes()
+    assert set(chart(response, "map-chart")["data"][0]["locations"]) <= queries.shape_codes()
 
 
 def test_a_single_unit_without_a_shape_is_counted_not_drawn(client, settings):
@@ -192,7 +193,7 @@ def test_an_ambiguous_name_offers_the_units_it_matches(client):
     assert response.status_code == 200
     assert "Có nhiều đơn vị khớp với “Quang”" in response.content.decode()
     suggestions = response.context["suggestions"]
-    assert 1 < len(suggestions) <= pages.MAX_SUGGESTIONS
+    assert 1 < len(suggestions) <= compare.MAX_SUGGESTIONS
     assert all("Quang" in s["label"] or "Quảng" in s["label"] for s in suggestions)
     assert suggestions[0]["label"].startswith("Quảng")  # names starting with the text come first
     assert all(query_of(s["url"])["p"][0] == "ha-giang" and len(query_of(s["url"])["p"]) == 2 for s in suggestions)
@@ -260,7 +261,7 @@ def test_the_synthetic_site_lists_its_synthetic_units(client, twice_the_units):
 
 def test_every_label_listed_resolves_to_its_own_unit(client):
     for unit in client.get(UNITS).json()["units"]:
-        found, _candidates = pages.resolve_unit(unit["label"])
+        found, _candidates = compare.resolve_unit(unit["label"])
         assert found is not None and found["slug"] == unit["slug"], unit
 
 
@@ -270,7 +271,7 @@ def test_english_labels_resolve_too(client):
     assert {"slug": "bac-lieu", "label": "Bạc Liêu (before 2025)"} in units
     with translation.override("en"):
         for unit in units:
-            found, _candidates = pages.resolve_unit(unit["label"])
+            found, _candidates = compare.resolve_unit(unit["label"])
             assert found is not None and found["slug"] == unit["slug"], unit
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from dashboard import pages
+from dashboard.pages import rankings
 from provinces.models import Province
 from reports.derived import refresh_statistics
 from reports.models import Edition, Index, Result, Status
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr(pages, "RANKINGS_PAGE_SIZE", 20)
+    monkeypatch.setattr(rankings, "RANKINGS_PAGE_SIZE", 20)
 
 
 def url(**params):

@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from provinces.models import Province
 from reports.models import Edition, Index, Result, SourceArticle, Status
+from reports.visibility import Viewer
 
 pytestmark = pytest.mark.django_db
 
@@ -125,13 +126,13 @@ def test_the_draft_is_hidden_by_the_shared_querysets(draft, officer_factory, min
     edition = draft["edition"]
     other_officer = officer_factory(draft["other"])
     own_officer = officer_factory(draft["own"])
-    assert not Result.objects.visible_to(AnonymousUser()).filter(edition=edition).exists()
-    assert not Edition.objects.visible_to(AnonymousUser()).filter(pk=edition.pk).exists()
-    assert list(Result.objects.visible_to(own_officer).filter(edition=edition)) == [
+    assert not Viewer.of(AnonymousUser()).results().filter(edition=edition).exists()
+    assert not Viewer.of(AnonymousUser()).editions().filter(pk=edition.pk).exists()
+    assert list(Viewer.of(own_officer).results().filter(edition=edition)) == [
         Result.objects.get(edition=edition, province=draft["own"])
     ]
-    assert not Result.objects.visible_to(other_officer).filter(edition=edition, province=draft["own"]).exists()
-    assert Result.objects.visible_to(ministry_user).filter(edition=edition).count() == 2
+    assert not Viewer.of(other_officer).results().filter(edition=edition, province=draft["own"]).exists()
+    assert Viewer.of(ministry_user).results().filter(edition=edition).count() == 2
 
 
 def test_no_page_shows_a_draft_to_an_anonymous_visitor(client, draft):
@@ -159,10 +160,10 @@ def test_the_provinces_officer_and_ministry_staff_see_the_draft(client, draft, o
 def test_ministry_group_from_the_roles_migration_sees_drafts(draft, django_user_model):
     user = django_user_model.objects.create_user("vu.ccHC", password="mat-khau-dai-9")
     user.groups.add(Group.objects.get(name="Cán bộ Bộ Nội vụ"))
-    assert Result.objects.visible_to(user).filter(edition=draft["edition"]).count() == 2
+    assert Viewer.of(user).results().filter(edition=draft["edition"]).count() == 2
     officer = django_user_model.objects.create_user("can.bo", password="mat-khau-dai-9", province=draft["other"])
     officer.groups.add(Group.objects.get(name="Cán bộ tỉnh"))
-    assert Result.objects.visible_to(officer).filter(edition=draft["edition"]).count() == 1
+    assert Viewer.of(officer).results().filter(edition=draft["edition"]).count() == 1
 
 
 @pytest.mark.parametrize("who", ["anonymous", "other", "own"])

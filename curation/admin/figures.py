@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from curation import imports
-from curation.admin.units import FoldedSearchMixin
+from curation.admin.base import FoldedSearchMixin, ViewerInlineRowsMixin, ViewerRowsMixin
 from curation.intake import confirm_citations, confirm_replacing, intake_view, reject_citations, repropose_articles
 from reports import figures
 from reports.models import (
@@ -45,12 +45,12 @@ from reports.models import (
 
 
 @admin.register(Index)
-class IndexAdmin(admin.ModelAdmin):
+class IndexAdmin(ViewerRowsMixin, admin.ModelAdmin):
     list_display = ["short_name", "code", "name", "publisher", "scale_max", "higher_is_better", "first_year"]
     search_fields = ["code", "name", "name_en", "short_name"]
 
 
-class ComponentInline(admin.TabularInline):
+class ComponentInline(ViewerInlineRowsMixin, admin.TabularInline):
     model = Component
     fields = ["order", "key", "name", "name_en", "max_points", "previous"]
     autocomplete_fields = ["previous"]
@@ -58,7 +58,7 @@ class ComponentInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ViewerRowsMixin, admin.ModelAdmin):
     list_display = ["__str__", "index", "name", "first_year", "last_year", "component_count"]
     list_filter = ["index"]
     search_fields = ["name", "legal_reference", "index__short_name"]
@@ -74,7 +74,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Component)
-class ComponentAdmin(admin.ModelAdmin):
+class ComponentAdmin(ViewerRowsMixin, admin.ModelAdmin):
     list_display = ["name", "key", "framework", "max_points", "order", "previous"]
     list_filter = ["framework__index", "framework"]
     search_fields = ["name", "name_en", "key", "aliases"]
@@ -85,7 +85,7 @@ class ComponentAdmin(admin.ModelAdmin):
 # --- editions: status, publishing, coverage, import -------------------------------------------------
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(ViewerInlineRowsMixin, admin.TabularInline):
     model = Result
     fields = ["province", "score", "rank", "group", "disputed"]
     autocomplete_fields = ["province"]
@@ -132,7 +132,7 @@ def can_publish(user) -> bool:
 
 
 @admin.register(Edition)
-class EditionAdmin(SimpleHistoryAdmin):
+class EditionAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
     form = EditionForm
     action_form = PublishActionForm
     list_display = ["__str__", "index", "year", "status", "announced_on", "units_ranked", "coverage", "is_synthetic"]
@@ -271,7 +271,7 @@ class EditionAdmin(SimpleHistoryAdmin):
 # --- results and component scores -------------------------------------------------------------------
 
 
-class ComponentScoreInline(admin.TabularInline):
+class ComponentScoreInline(ViewerInlineRowsMixin, admin.TabularInline):
     model = ComponentScore
     fields = ["component", "score", "rank", "percent_of_max"]
     readonly_fields = ["percent_of_max"]
@@ -290,7 +290,7 @@ class ComponentScoreInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(ViewerInlineRowsMixin, admin.StackedInline):
     model = Citation
     fk_name = "result"
     fields = ["article", "metric", "value_number", "value_text", "quote", "state", "conflict"]
@@ -313,7 +313,7 @@ def _previous(field: str):
 
 
 @admin.register(Result)
-class ResultAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ResultAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["province", "edition", "status", "score", "rank", "group", "change", "disputed"]
     list_filter = ["edition__index", "edition__year", "edition__status", "province__region", "disputed"]
     search_fields = ["province__name", "province__name_en", "group"]
@@ -360,7 +360,7 @@ class ResultAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ComponentScore)
-class ComponentScoreAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ComponentScoreAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["result", "component", "score", "max_points", "percent_of_max", "rank"]
     list_filter = ["result__edition__index", "result__edition__year", "result__edition__status", "component__key"]
     search_fields = ["result__province__name", "component__name"]
@@ -378,14 +378,14 @@ class ComponentScoreAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PublishedAverage)
-class PublishedAverageAdmin(SimpleHistoryAdmin):
+class PublishedAverageAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
     list_display = ["edition", "region", "value", "disputed"]
     list_filter = ["edition__index", "edition__year", "region", "disputed"]
     list_select_related = ["edition__index", "region"]
 
 
 @admin.register(DossierStat)
-class DossierStatAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class DossierStatAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["province", "year", "quarter", "received", "on_time", "late", "pending", "article"]
     list_filter = ["year", "quarter", "province__region"]
     search_fields = ["province__name"]
@@ -397,7 +397,7 @@ class DossierStatAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 # --- sources ----------------------------------------------------------------------------------------
 
 
-class ArticleCitationInline(admin.TabularInline):
+class ArticleCitationInline(ViewerInlineRowsMixin, admin.TabularInline):
     model = Citation
     fk_name = "article"
     fields = ["index", "year", "province", "metric", "value_number", "value_text", "state", "conflict", "result"]
@@ -409,7 +409,7 @@ class ArticleCitationInline(admin.TabularInline):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "publisher", "published_on", "language", "citation_count"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "url", "publisher"]
@@ -431,7 +431,7 @@ class SourceArticleAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["metric", "value", "index", "year", "subject", "state", "conflict", "article"]
     list_filter = ["index", "year", "state", "conflict", "metric", "province__region"]
     search_fields = ["quote", "province__name", "article__title", "component_name"]

@@ -2,19 +2,20 @@
 
 Searches are diacritic-insensitive: the term is folded and matched against ``Province.search_text``
 (folded name, English name, code and aliases), so "Bac Lieu" finds Bạc Liêu. Other admins reuse
-:class:`FoldedSearchMixin` to search their province through the same folded text.
+``base.FoldedSearchMixin`` to search their province through the same folded text.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from provinces.auth import ThrottledAdminAuthenticationForm
 from provinces.models import Province, ProvinceAlias, Region, User
-from provinces.text import fold
+
+from .base import FoldedSearchMixin, ViewerRowsMixin
 
 # Repeated failed sign-ins are throttled on the admin's own login page too.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -22,29 +23,8 @@ admin.site.site_header = _("Quản trị Chỉ số CCHC cấp tỉnh")
 admin.site.site_title = _("Quản trị Chỉ số CCHC")
 
 
-class FoldedSearchMixin:
-    """Adds a diacritic-insensitive match of the folded term on ``folded_search_fields``.
-
-    Django's ``search_fields`` compare the raw term with ``icontains``, which misses "Bac Lieu" for
-    "Bạc Liêu". The folded fields (``search_text`` or ``province__search_text``) already hold the
-    folded names, so folding the term is enough; results are ORed with the ordinary search.
-    """
-
-    folded_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
-        if folded and self.folded_search_fields:
-            condition = Q()
-            for field in self.folded_search_fields:
-                condition |= Q(**{f"{field}__contains": folded})
-            found = found | queryset.filter(condition)
-        return found, may_have_duplicates
-
-
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ViewerRowsMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "code", "order", "unit_count"]
     search_fields = ["name", "name_en", "code"]
     ordering = ["order"]
@@ -82,7 +62,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(ViewerRowsMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "era", "kind", "region", "valid_from", "valid_to", "successor", "predecessor_count"]
     list_filter = ["era", "region", "kind", "is_synthetic"]
     search_fields = ["name", "name_en", "code", "slug"]
@@ -107,7 +87,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ProvinceAlias)
-class ProvinceAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAliasAdmin(ViewerRowsMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "folded", "province"]
     list_filter = ["province__era"]
     search_fields = ["name", "folded"]

@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboard.queries import localized
+
 register = template.Library()
 
 
@@ -140,8 +142,6 @@ def get_item(mapping, key):
 @register.filter
 def local_name(obj, field: str = "name"):
     """An object's English name (``name_en``) on English pages when one is stored, else its name."""
-    from dashboard.pages import localized
-
     return localized(obj, field or "name")
 
 
