@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F
 
+from provinces.lineage import continued_by
 from provinces.text import fold
 
 from .models import Edition, PublishedAverage, Result
@@ -176,16 +177,12 @@ def previous_edition(edition: Edition) -> Edition | None:
 def changes_for(results: Iterable[Result], edition: Edition, previous_results: Iterable[Result]) -> dict[int, Change]:
     """Change of every result of ``edition`` on the previous edition's results, keyed by result id.
 
-    ``previous_results`` must carry ``province`` (select_related); lineage runs through
-    ``Province.successor``: a unit's predecessors are the previous-era units whose successor it is.
+    ``previous_results`` must carry ``province`` (select_related); lineage: ``provinces.lineage``.
     """
     by_province: dict[int, list[PreviousResult]] = defaultdict(list)
     for prior in previous_results:
         unit = prior.province
-        target = unit.pk
-        crossed = unit.era != edition.era and unit.successor_id is not None
-        if crossed:
-            target = unit.successor_id
+        target, crossed = continued_by(unit, edition.era)
         by_province[target].append(
             PreviousResult(
                 province_name=unit.name,

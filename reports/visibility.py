@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from provinces.models import Province
+from provinces.lineage import predecessor_ids
 
 from .models import (
     Citation,
@@ -77,8 +77,7 @@ class Viewer:
         own = getattr(user, "province_id", None)
         provinces: frozenset[int] = frozenset()
         if own and not sees_drafts:
-            predecessors = Province.objects.filter(successor_id=own).values_list("pk", flat=True)
-            provinces = frozenset({own, *predecessors})
+            provinces = frozenset({own, *predecessor_ids(own)})
         return cls(sees_drafts=sees_drafts, province_ids=provinces, user_id=user.pk, is_staff=user.is_staff)
 
     # -- who this is -------------------------------------------------------------------------------

@@ -116,12 +116,13 @@ def world(real_data, django_user_model):
 
     officers, ministry, curators = "Cán bộ tỉnh", "Cán bộ Bộ Nội vụ", "Biên tập viên"
     assert Group.objects.filter(name__in=[officers, ministry, curators]).count() == 3
+    bac_ninh = Province.objects.get(name="Bắc Ninh", era=63)
     personas = [
         Persona("anonymous", set()),
         Persona("officer", OWN, user("can.bo.bac.lieu", own, [officers])),
         Persona("staff officer", OWN, user("can.bo.bac.lieu.2", own, [officers], staff=True)),
         Persona("successor officer", OWN, user("can.bo.ca.mau", successor, [officers])),
-        Persona("other officer", set(), user("can.bo.ha.noi", Province.objects.get(name="Bắc Ninh", era=63), [officers])),
+        Persona("other officer", set(), user("can.bo.bac.ninh", bac_ninh, [officers])),
         Persona("ministry", OWN | OTHERS | AVERAGES, user("bo.noi.vu", groups=[ministry])),
         Persona("curator", OWN | OTHERS | AVERAGES, user("bien.tap", groups=[curators], staff=True)),
         Persona("ministry officer", OWN | OTHERS | AVERAGES, user("ca.hai", own, [officers, ministry])),

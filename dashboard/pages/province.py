@@ -26,6 +26,7 @@ from dashboard.queries import (
     pick_index,
     visible_editions,
 )
+from provinces.lineage import unit_and_predecessors_q
 from provinces.models import Era, Province
 from reports import figures
 from reports.models import (
@@ -207,7 +208,7 @@ def _unit_and_predecessors(slug: str) -> QuerySet[Province]:
 
     return (
         Province.objects.in_dataset()
-        .filter(Q(slug=slug) | Q(successor__slug=slug))
+        .filter(unit_and_predecessors_q(slug))
         .select_related("region", "successor")
         .annotate(region_units_63=units_in_region(Era.UNITS_63), region_units_34=units_in_region(Era.UNITS_34))
         .order_by("name")
