@@ -1,19 +1,17 @@
-"""The tables of reports/tables.py (rankings, province page): what a reader relies on in each cell, both languages."""
+"""The tables of dashboard/tables.py (rankings, province page): what a reader relies on in each cell, both languages."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
-from html import escape
 from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
-from django.utils.text import Truncator
+from django.utils import translation
 
 from dashboard.tables import (
     ArticleList,
@@ -22,9 +20,6 @@ from dashboard.tables import (
     RankingsTable,
     SeriesTables,
     TrendTable,
-    date_template,
-    phrases,
-    truncated,
 )
 from reports.figures import Average, ComponentGap
 from reports.models import Result
@@ -573,25 +568,6 @@ def test_the_province_tables_in_english():
     assert "Báo Chính phủ, 04/06/2025 · " in articles and ">original</a>" in articles
 
 
-def test_titles_are_shortened_as_truncatechars_does():
-    # truncated() takes a short cut when no combining character counts; the result must not differ.
-    title = "Công bố Chỉ số cải cách hành chính năm 2024 của các bộ, cơ quan ngang bộ, UBND các tỉnh"
-    decomposed = unicodedata.normalize("NFD", title)  # as some sources write it: letters and accents apart
-    for value in (title, decomposed, "x" * 60, "x" * 61, "", "a\u0301" * 70, "<b>" * 30):
-        for length in (0, 1, 59, 60, 70):
-            expected = escape(Truncator(value).chars(length))
-            assert truncated(value, length, phrases().ellipsis) == expected
-            assert truncated(value, length) == expected
-
-
-def test_short_dates_are_written_as_the_date_filter_does():
-    for fmt in ("d-m-Y", "m/d/Y", "j.n.Y", "Y-m-d"):
-        template = date_template(fmt)
-        for day in (date(2025, 4, 6), date(2024, 12, 31), date(999, 1, 1)):
-            assert template.format(day) == dateformat.format(day, fmt)
-    assert date_template("j F Y") is None and date_template(r"d \d m") is None  # left to dateformat
-
-
 # ---------------------------------------------------------------- the province page, with the real figures
 
 
@@ -650,6 +626,8 @@ def test_the_english_province_page(client):
 def test_chart_data_is_written_exactly_as_djangos_json_script_writes_it(figure):
     from django.utils.html import json_script
 
-    from dashboard.templatetags.cchc import chart_json
-
-    assert chart_json(figure, "score-chart-data") == json_script(figure, "score-chart-data")
+    html = render_to_string(
+        "dashboard/includes/chart.html", {"chart_id": "score-chart", "data_id": "score-chart-data", "figure": figure}
+    )
+    assert json_script(figure, "score-chart-data") in html
+    assert "</script><b>" not in html
