@@ -116,6 +116,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A table previewed in the admin waits here for its apply step (curation/imports.py: stash); one day at most.
+IMPORT_STASH_DIR = Path(os.environ.get("IMPORT_STASH_DIR") or BASE_DIR / "var" / "imports")
+
 # "real" (default) or "synthetic": which dataset the pages show. Never both, so generated figures
 # cannot pass for real ones; every page shows a banner in synthetic mode.
 CCHC_DATASET = os.environ.get("CCHC_DATASET", "real")
