@@ -70,12 +70,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files and errors included (cchc_site/middleware.py)
+    "cchc_site.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # query parameters with control characters or over-long values: a 400 before any view or query
+    "cchc_site.middleware.QueryStringGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -111,6 +115,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A table previewed in the admin waits here for its apply step (curation/imports.py: stash); one day at most.
+IMPORT_STASH_DIR = Path(os.environ.get("IMPORT_STASH_DIR") or BASE_DIR / "var" / "imports")
 
 # "real" (default) or "synthetic": which dataset the pages show. Never both, so generated figures
 # cannot pass for real ones; every page shows a banner in synthetic mode.

@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from provinces.inputs import escape_formula
+
 FORMATS = {"csv", "xlsx", "json"}
 
 
@@ -77,9 +79,30 @@ def download_notes(request: HttpRequest, context: dict) -> list[tuple[str, str]]
 
 
 def _cell(value):
+    """A CSV cell: missing is empty; text a spreadsheet would run (``= + - @``, tab, CR first) gets a
+    leading ``'`` (OWASP CSV injection); numbers, negative ones included, are written as numbers."""
     if value is None:
         return ""
-    return value
+    return escape_formula(value)
+
+
+def _xlsx_row(sheet, values) -> None:
+    """Append a row: numbers as numbers, text always as a string cell (never a formula), escaped like CSV."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if value is None:
+            cells.append(None)
+        elif hasattr(value, "as_tuple"):  # Decimal
+            cells.append(float(value))
+        elif isinstance(value, int | float):
+            cells.append(value)
+        else:
+            cell = WriteOnlyCell(sheet, value=escape_formula(str(value)))
+            cell.data_type = "s"
+            cells.append(cell)
+    sheet.append(cells)
 
 
 def rankings_file(request: HttpRequest, context: dict, fmt: str) -> HttpResponse:
@@ -100,12 +123,12 @@ def rankings_file(request: HttpRequest, context: dict, fmt: str) -> HttpResponse
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow([_cell(v) for v in header])
         for row in rows:
             writer.writerow([_cell(v) for v in row])
         writer.writerow([])
         for key, value in notes:
-            writer.writerow([f"# {key}", value])
+            writer.writerow([f"# {key}", _cell(value)])
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -114,14 +137,14 @@ def rankings_file(request: HttpRequest, context: dict, fmt: str) -> HttpResponse
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = str(edition.year)
-        sheet.append(header)
+        _xlsx_row(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([None if v is None else float(v) if hasattr(v, "as_tuple") else v for v in row])
+            _xlsx_row(sheet, row)
         about = workbook.create_sheet(_("Ghi chú"))
         for key, value in notes:
-            about.append([key, value])
+            _xlsx_row(about, [key, value])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

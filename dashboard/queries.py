@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from provinces.inputs import safe_url
 from provinces.models import Era, Province, Region
 from reports import figures
 from reports.models import (
@@ -454,7 +455,7 @@ def _citations_by_result(result_ids: list[int], states=(Citation.State.CONFIRMED
                 "state": state,
                 "article_pk": article_pk,
                 "article_title": title or url or f"#{article_pk}",
-                "article_url": url,
+                "article_url": safe_url(url),  # stored links are rendered only when http(s)
                 "publisher": publisher,
             }
         )

@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
         from .derived import connect_statistics_signals
 
         connect_statistics_signals()
+        from . import checks  # noqa: F401  (registers the stored-links data check)

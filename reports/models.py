@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +24,9 @@ from provinces.models import Era, Province, Region
 from provinces.text import fold
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
+
+# Stored links are http(s) only (never javascript:, data: …); rendered through provinces.inputs.safe_url.
+HTTP_URL = URLValidator(schemes=["http", "https"])
 
 
 class Index(models.Model):
@@ -488,7 +491,7 @@ def text_fingerprint(text: str) -> str:
 class SourceArticle(models.Model):
     """A news article or report that states figures, stored with its full text."""
 
-    url = models.URLField(_("địa chỉ"), max_length=500, blank=True)
+    url = models.URLField(_("địa chỉ"), max_length=500, blank=True, validators=[HTTP_URL])
     title = models.CharField(_("tiêu đề"), max_length=500, blank=True)
     publisher = models.CharField(_("cơ quan đăng"), max_length=200, blank=True)
     published_on = models.DateField(_("ngày đăng"), null=True, blank=True)
@@ -515,6 +518,8 @@ class SourceArticle(models.Model):
         return self.title or self.url or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
+        if self.url:
+            HTTP_URL(self.url)  # every write path, not only forms: a link is http(s) or nothing is stored
         self.fingerprint = text_fingerprint(self.text) if self.text.strip() else ""
         self.search_text = fold(f"{self.title}\n{self.publisher}\n{self.text}")
         if kwargs.get("update_fields") is not None:

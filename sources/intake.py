@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from provinces.inputs import control_characters, is_http_url
 from provinces.models import Gazetteer, Province, Region
 from provinces.text import fold
 from reports.models import (
@@ -98,10 +99,12 @@ def ingest_article(
     without its text (a URL a label file cites), the text and missing details are filled in.
     The reader's proposals are kept as suggested citations unless ``propose`` is false.
     """
+    _refuse_bad_input(text=text, html=html, url=url, title=title, publisher=publisher)
     html_title = ""
     if html is not None and not (text and text.strip()):
         text, html_title = html_to_text(html)
     text = normalize_text(text or "")
+    _refuse_bad_input(text=text, html=None, url=url, title=html_title, publisher="")  # what the page decoded to
     url = _clean_url(url)
     if not text and not url:
         raise ValueError(_("Bài viết cần có nội dung hoặc địa chỉ."))
@@ -134,6 +137,26 @@ def ingest_article(
     if propose:
         propose_citations(article)
     return article, True
+
+
+def _refuse_bad_input(*, text, html, url, title, publisher) -> None:
+    """Refuse, before any query, what PostgreSQL would choke on (NUL) or a browser would run (a
+    ``javascript:`` link): article text keeps its tabs and line breaks, nothing else of C0/C1."""
+    for what, value, layout in (
+        (_("nội dung"), text, True),
+        (_("trang HTML"), html, True),
+        (_("địa chỉ"), url, False),
+        (_("tiêu đề"), title, False),
+        (_("cơ quan đăng"), publisher, False),
+    ):
+        found = control_characters(value or "", allow_layout=layout)
+        if found:
+            raise ValueError(
+                _("%(what)s chứa ký tự điều khiển (%(chars)s): tệp nhị phân hoặc bị hỏng?")
+                % {"what": what, "chars": ", ".join(found[:5])}
+            )
+    if _clean_url(url) and not is_http_url(_clean_url(url)):
+        raise ValueError(_("Địa chỉ “%(url)s” không phải http:// hoặc https://.") % {"url": url[:100]})
 
 
 def _first_line(text: str) -> str:

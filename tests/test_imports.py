@@ -6,7 +6,6 @@ synthetic edition only; see tests/data/imports/build.py.
 
 from __future__ import annotations
 
-import base64
 from decimal import Decimal
 from pathlib import Path
 
@@ -241,11 +240,13 @@ def test_the_admin_shows_row_errors_and_offers_no_apply(client, curator, par):
     response = client.post(url, {"file": _upload(data), "index": par.pk, "year": 2011, "preview": "1"})
     assert "Không nhận ra tỉnh/thành phố" in response.content.decode()
     assert "apply_form" not in response.context or response.context["apply_form"] is None
-    # a forged apply of a bad file is validated again and refused
-    client.post(
-        url,
-        {"payload": base64.b64encode(data).decode(), "filename": "x.csv", "index": par.pk, "year": 2011, "apply": "1"},
-    )
+    # a forged apply names no file kept for this user: refused, nothing written
+    response = client.post(url, {"token": "forged", "index": par.pk, "year": 2011, "apply": "1"})
+    assert "hãy tải lên lại" in response.content.decode()
+    # a file kept for another user is not this user's to apply
+    token = imports.stash(data, "x.csv", None)
+    response = client.post(url, {"token": token, "index": par.pk, "year": 2011, "apply": "1"})
+    assert "hãy tải lên lại" in response.content.decode()
     assert snapshot() == before
 
 

@@ -9,8 +9,6 @@ Every model with history uses ``SimpleHistoryAdmin`` (who, when, before and afte
 
 from __future__ import annotations
 
-import base64
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -234,15 +232,20 @@ class EditionAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
         if request.method == "POST" and "apply" in request.POST:
             form = imports.ImportForm(request.POST)
             if form.is_valid():
-                data = base64.b64decode(form.cleaned_data["payload"])
-                report = imports.validate(
-                    data,
-                    form.cleaned_data["filename"],
-                    index=form.cleaned_data["index"],
-                    year=form.cleaned_data["year"],
-                )
+                token = form.cleaned_data["token"]
+                try:
+                    data, filename = imports.unstash(token, request.user)
+                except imports.ImportFileError as error:
+                    report = imports.ImportReport(
+                        index=form.cleaned_data["index"], year=form.cleaned_data["year"], file_errors=[str(error)]
+                    )
+                else:
+                    report = imports.validate(
+                        data, filename, index=form.cleaned_data["index"], year=form.cleaned_data["year"]
+                    )
                 if report.ok:
                     imports.apply(report, user=request.user)
+                    imports.unstash_done(token)
                     self.message_user(request, report.summary(), messages.SUCCESS)
                     return redirect(reverse("admin:reports_edition_changelist"))
                 context.update(form=imports.UploadForm(), report=report)
@@ -250,7 +253,7 @@ class EditionAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
         form = imports.UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
+            data = upload.read(imports.MAX_FILE_BYTES + 1)
             report = imports.validate(
                 data, upload.name, index=form.cleaned_data["index"], year=form.cleaned_data["year"]
             )
@@ -258,8 +261,7 @@ class EditionAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
             if report.ok:
                 context["apply_form"] = imports.ImportForm(
                     initial={
-                        "payload": base64.b64encode(data).decode(),
-                        "filename": upload.name,
+                        "token": imports.stash(data, upload.name, request.user),
                         "index": form.cleaned_data["index"].pk,
                         "year": form.cleaned_data["year"],
                     }

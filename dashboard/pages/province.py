@@ -26,6 +26,7 @@ from dashboard.queries import (
     pick_index,
     visible_editions,
 )
+from provinces.inputs import safe_url
 from provinces.lineage import unit_and_predecessors_q
 from provinces.models import Era, Province
 from reports import figures
@@ -87,7 +88,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
         trend[edition.pk] = (national, regional)
     citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
     # The unit's articles and, for a merged unit, its predecessors'.
-    articles = list(_unit_articles(sorted(unit_ids)))
+    articles = [{**a, "url": safe_url(a["url"])} for a in _unit_articles(sorted(unit_ids))]  # http(s) links only
 
     # Series: the unit itself, then each predecessor separately labelled.
     series = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,25 +34,34 @@ class Command(BaseCommand):
             raise CommandError(f"{directory} is not a directory")
         paths = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
         counts = {"created": 0, "duplicates": 0, "proposals": 0}
-        try:
-            with transaction.atomic():
-                for path in paths:
+        failed: list[str] = []
+        for path in paths:
+            # One transaction per file: a bad file is reported and leaves nothing behind; the rest go on.
+            try:
+                with transaction.atomic():
                     self._ingest(path, counts)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                pass
+            except (ValueError, UnicodeDecodeError, OSError, ValidationError) as error:
+                failed.append(path.name)
+                message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.stderr.write(f"  {path.name}: refused — {type(error).__name__}: {message}")
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(
             f"{prefix}{len(paths)} files: {counts['created']} created, {counts['duplicates']} duplicates, "
-            f"{counts['proposals']} proposals"
+            f"{counts['proposals']} proposals, {len(failed)} refused"
         )
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(paths)} files refused: {', '.join(failed)}")
 
     def _ingest(self, path: Path, counts: dict) -> None:
         if path.suffix.lower() == ".txt":
             text, url, published = parse_article_file(path)
             article, created = ingest_article(text=text, url=url, published_on=published)
         else:
+            # A binary file is refused by its control characters (sources.intake), whatever its suffix.
             article, created = ingest_article(html=path.read_text(encoding="utf-8", errors="replace"))
         counts["created" if created else "duplicates"] += 1
         if created:

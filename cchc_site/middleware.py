@@ -1,0 +1,91 @@
+"""Two small middlewares every response goes through.
+
+:class:`QueryStringGuard` checks a request's query parameters before any view (so before any database)
+sees them: a control character (NUL included: PostgreSQL refuses it with a server error, SQLite stores
+it) or an over-long name or value gets a 400 with a message saying which parameter and why, the same on
+both databases. Values are at most :data:`MAX_PARAM_LENGTH` characters (``next``, which carries a whole
+address, and the admin's own parameters :data:`MAX_LONG_PARAM_LENGTH`).
+
+:class:`ContentSecurityPolicy` sets ``Content-Security-Policy`` on every response (Django 5.2 has none
+built in; a dozen lines here rather than a library): scripts and everything else from this site only,
+styles from this site plus inline ``style`` attributes (Plotly sets them on every element it draws),
+images also from ``data:`` and ``blob:`` (Plotly's image export), no plugins, no framing, forms post
+only here. The pages and the admin have no inline scripts (page data is JSON in
+``<script type="application/json">``, which is never executed); tests/browser/test_csp.py opens every
+page with charts and the admin and listens for violations.
+"""
+
+from __future__ import annotations
+
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from provinces.inputs import control_characters
+
+MAX_PARAM_LENGTH = 200
+MAX_LONG_PARAM_LENGTH = 2000
+LONG_PARAMS = {"next", "_changelist_filters"}
+LONG_PARAM_PATHS = ("/admin/",)
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def query_problem(request) -> str | None:
+    """Why the request's query string is refused, or None."""
+    long_path = request.path.startswith(LONG_PARAM_PATHS)
+    for name, values in request.GET.lists():
+        if control_characters(name) or len(name) > MAX_PARAM_LENGTH:
+            return _("Tên tham số “%(name)s” không hợp lệ (ký tự điều khiển hoặc quá dài).") % {
+                "name": name[:40].encode("unicode_escape").decode()
+            }
+        limit = MAX_LONG_PARAM_LENGTH if long_path or name in LONG_PARAMS else MAX_PARAM_LENGTH
+        for value in values:
+            found = control_characters(value)
+            if found:
+                return _("Tham số “%(name)s” chứa ký tự điều khiển (%(chars)s).") % {
+                    "name": name,
+                    "chars": ", ".join(found[:5]),
+                }
+            if len(value) > limit:
+                return _("Tham số “%(name)s” dài %(n)s ký tự, tối đa %(max)s.") % {
+                    "name": name,
+                    "n": len(value),
+                    "max": limit,
+                }
+    return None
+
+
+class QueryStringGuard:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = query_problem(request)
+        if problem is None:
+            return self.get_response(request)
+        response = TemplateResponse(request, "dashboard/bad_request.html", {"message": problem}, status=400)
+        response["Cache-Control"] = "no-store"
+        return response.render()
+
+
+class ContentSecurityPolicy:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CSP)
+        return response
