@@ -17,7 +17,7 @@ one proposal. Labels cover the PAR INDEX and SIPAS only, so PAPI and PCI proposa
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from provinces.text import fold
@@ -37,6 +37,15 @@ class Score:
     proposals: int = 0
     labels: int = 0
     matched: int = 0
+    matched_open: int = 0  # also counting proposals that left the province or year empty where the rest agrees
+
+    @property
+    def precision_open(self) -> float | None:
+        return self.matched_open / self.proposals if self.proposals else None
+
+    @property
+    def recall_open(self) -> float | None:
+        return self.matched_open / self.labels if self.labels else None
 
     @property
     def precision(self) -> float | None:
@@ -54,6 +63,9 @@ class Score:
             "matched": self.matched,
             "precision": r(self.precision),
             "recall": r(self.recall),
+            "matched_open": self.matched_open,
+            "precision_open": r(self.precision_open),
+            "recall_open": r(self.recall_open),
         }
 
 
@@ -81,7 +93,14 @@ def _component(metric: str) -> str | None:
     return component_key(metric.split(":", 1)[1]) if ":" in metric else None
 
 
-def matches(proposal: Proposal, label: Label) -> bool:
+def matches(proposal: Proposal, label: Label, *, open_fields: bool = False) -> bool:
+    """With ``open_fields``, a province or year the reader left empty (for the curator) does not disagree."""
+    if open_fields:
+        proposal = replace(
+            proposal,
+            province=label.province if proposal.province is None else proposal.province,
+            year=label.year if proposal.year is None else proposal.year,
+        )
     if base_metric(proposal.metric) != base_metric(label.metric):
         return False
     if proposal.metric.startswith("dossier_"):
@@ -101,17 +120,22 @@ def score_document(report: Report, doc: Document, proposals: list[Proposal]) -> 
     scored = [p for p in proposals if p.index in SCORED_INDICES or p.metric.startswith("dossier_")]
     report.unscored_proposals += len(proposals) - len(scored)
     unmatched = list(doc.labels)
+    open_unmatched = list(doc.labels)
     lang = report.by_lang[doc.lang]
     for proposal in scored:
         metric = base_metric(proposal.metric)
         hit = next((label for label in unmatched if matches(proposal, label)), None)
+        open_hit = next((label for label in open_unmatched if matches(proposal, label, open_fields=True)), None)
         for score in (report.by_metric[metric], report.overall, lang):
             score.proposals += 1
             score.matched += bool(hit)
+            score.matched_open += bool(open_hit)
         if hit:
             unmatched.remove(hit)
         else:
             report.false_positives.append((doc.name, proposal))
+        if open_hit:
+            open_unmatched.remove(open_hit)
     for label in doc.labels:
         for score in (report.by_metric[base_metric(label.metric)], report.overall, lang):
             score.labels += 1
@@ -149,12 +173,19 @@ def format_report(report: Report, *, details: bool = False) -> str:
         return "   -  " if value is None else f"{value:6.1%}"
 
     def line(name: str, s: Score) -> str:
-        return f"{name:<24}{s.proposals:>9}{s.labels:>8}{s.matched:>9}{pct(s.precision):>11}{pct(s.recall):>9}"
+        return (
+            f"{name:<24}{s.proposals:>9}{s.labels:>8}{s.matched:>9}{pct(s.precision):>11}{pct(s.recall):>9}"
+            f"{s.matched_open:>9}{pct(s.precision_open):>11}{pct(s.recall_open):>9}"
+        )
 
     lines = [
         f"{report.documents} documents; {report.unscored_proposals} PAPI/PCI proposals not scored.",
         "",
-        f"{'':<24}{'proposed':>9}{'labels':>8}{'matched':>9}{'precision':>11}{'recall':>9}",
+        "Strict: province, year, index, metric and value all agree. Open: a province or year the reader left empty",
+        "for the curator (the text does not state it) is not counted against it.",
+        "",
+        f"{'':<24}{'proposed':>9}{'labels':>8}{'matched':>9}{'precision':>11}{'recall':>9}"
+        f"{'open':>9}{'precision':>11}{'recall':>9}",
     ]
     lines += [line(f"language {lang}", s) for lang, s in sorted(report.by_lang.items())]
     lines.append("")

@@ -110,6 +110,8 @@ class Document:
     heading_index: list[str | None] = field(default_factory=list)
     para_years: list[int | None] = field(default_factory=list)
     para_index: list[str | None] = field(default_factory=list)
+    last_years: list[int | None] = field(default_factory=list)  # the last year named before, anywhere
+    last_index: list[str | None] = field(default_factory=list)
 
 
 def _is_heading(paragraph: str) -> bool:
@@ -163,6 +165,7 @@ def _carry_context(doc: Document) -> None:
     topic = previous = None
     heading_year = heading_index = None
     para_year = para_index = None
+    last_year = last_index = None
     current_para = -1
     for s in doc.sentences:
         if s.para != current_para:
@@ -173,6 +176,8 @@ def _carry_context(doc: Document) -> None:
         doc.heading_index.append(heading_index)
         doc.para_years.append(para_year)
         doc.para_index.append(para_index)
+        doc.last_years.append(last_year)
+        doc.last_index.append(last_index)
         provinces = [p for p in s.places if p.kind == "province"]
         if provinces:
             topic = previous = (provinces[0].code, provinces[0].era)
@@ -180,9 +185,9 @@ def _carry_context(doc: Document) -> None:
             y.value for y in s.years if not re.search(r"(?:so voi|so|compared (?:to|with)|from)\s*$", y.left)
         ]
         if plain_years:
-            para_year = plain_years[0]
+            para_year = last_year = plain_years[0]
         if s.indices:
-            para_index = s.indices[-1][1]
+            para_index = last_index = s.indices[-1][1]
         if s.heading:
             if plain_years:
                 heading_year = plain_years[0]
@@ -280,6 +285,13 @@ def _unit(folded: str, start: int, end: int) -> tuple[str, set[str]]:
         if pattern.match(right):
             unit = name
             break
+    out_of_max = re.match(
+        r"^\s*(?:out of|tren|of a maximum of|of the maximum of)\s*(\d+(?:[.,]\d+)?)\s*(?:diem|points?)", right
+    )
+    if unit == "none" and out_of_max:
+        unit = "of100" if out_of_max.group(1) == "100" else "slash"
+        flags.update({"slash_points", "slash_total_other"} if unit == "slash" else set())
+        return unit, flags
     if unit == "slash":
         total = re.match(r"^\s*/\s*(\d+)", right)
         flags.add("slash_total_" + ("ranked" if total.group(1) in ("63", "34") else "other"))
@@ -291,7 +303,7 @@ def _unit(folded: str, start: int, end: int) -> tuple[str, set[str]]:
         before = re.search(r"(\d+(?:[.,]\d+)?)\s*/\s*$", left)
         if before and re.search(r"[.,]", before.group(1)):
             flags.add("after_decimal")
-    if re.search(r"(?:out of|among(?:st)?|of|trong (?:tong so )?|tren|van de|из)\s*(?:the\s+)?$", left):
+    if re.search(r"(?:out of|among(?:st)?|of|trong (?:tong so )?|tren|van de|parmi les|из)\s*(?:the\s+)?$", left):
         flags.add("out_of")
     if re.search(r"(?:thu|so|no\.?|hang|#)\s*$", left):
         flags.add("ordinal_left")

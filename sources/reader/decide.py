@@ -151,10 +151,12 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
         year = int(period[:4]) if period else None
         name = _owner_name(province, year, gaz) if province else None
         return [Proposal(name, "PAR_INDEX", year, metric, m.value, quote, period=period, confidence=confidence)]
-    if not scored or scored[0][0] < owner_threshold:
+    if not owners and not any(p.kind == "province" for sent in doc.sentences for p in sent.places):
+        scored = [(1.0, None)]  # the article names no province: the curator fills it in
+    elif not scored or scored[0][0] < owner_threshold:
         return []
     if metric == "group":
-        chosen = [o for p, o in scored if p >= owner_threshold and o.source == "sentence"] or [scored[0][1]]
+        chosen = [o for p, o in scored if p >= owner_threshold and o and o.source == "sentence"] or [scored[0][1]]
     else:
         chosen = [scored[0][1]]
 
@@ -181,7 +183,9 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
     ]
 
 
-def _owner_name(owner: Owner, year: int | None, gaz: Gazetteer) -> str:
+def _owner_name(owner: Owner | None, year: int | None, gaz: Gazetteer) -> str | None:
+    if owner is None:
+        return None
     if owner.key[0] == "national":
         return NATIONAL
     if owner.key[0] == "region":

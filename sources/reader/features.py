@@ -122,6 +122,17 @@ def metric_features(doc: Document, m: Mention) -> dict[str, float]:
         out["year_just_before"] = 1.0
     if s.heading:
         out["heading"] = 1.0
+    in_sentence = [x for x in doc.mentions if x.sent == m.sent]
+    k = in_sentence.index(m)
+    if k > 0 and m.start - in_sentence[k - 1].end <= 25:
+        prev = in_sentence[k - 1]
+        out["prev_unit=" + prev.unit] = 1.0
+        out[f"prev_unit={prev.unit}&unit={m.unit}"] = 1.0
+        for flag in prev.flags:
+            out[f"prev_flag={flag}&unit={m.unit}"] = 1.0
+    if k + 1 < len(in_sentence) and in_sentence[k + 1].start - m.end <= 25:
+        nxt = in_sentence[k + 1]
+        out[f"next_unit={nxt.unit}&unit={m.unit}"] = 1.0
     same = [x for x in doc.mentions if x.sent == m.sent and x.unit == m.unit]
     out["same_unit_in_sentence=" + _bucket(len(same), (1, 2, 4))] = 1.0
     if m.kind == "phrase":
@@ -312,6 +323,8 @@ def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
             add(y.value, "sentence_says_this_last_year")
     if doc.para_years[m.sent]:
         add(doc.para_years[m.sent], "para")
+    if doc.last_years[m.sent]:
+        add(doc.last_years[m.sent], "last_named_before")
     if doc.heading_years[m.sent]:
         add(doc.heading_years[m.sent], "heading")
     if doc.index_years:
@@ -322,7 +335,12 @@ def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
     if doc.published:
         add(doc.published.year - 1, "pub_minus_1")
         add(doc.published.year, "pub_same")
+    own = any(not _CMP_LEFT.search(y.left) and not _RANGE_LEFT.search(y.left) for y in s.years)
     for year, feats in options.items():
+        if own:
+            # The sentence names its own year: what the article or its date suggests counts for less.
+            for name in [k for k in feats if not k.startswith(("sent_", "nearest_", "same_clause_", "cmp_plus1"))]:
+                feats["own_year&" + name] = 1.0
         if doc.published:
             gap = doc.published.year - year
             feats["pub_gap=" + ("neg" if gap < 0 else str(min(gap, 4)))] = 1.0
@@ -330,6 +348,10 @@ def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
             feats["before_2012"] = 1.0
         if len(options) == 1:
             feats["only_option"] = 1.0
+        if own:
+            feats[
+                "own_year&pub_gap=" + ("neg" if not doc.published else str(min(max(doc.published.year - year, -1), 4)))
+            ] = 1.0
     return options
 
 
@@ -359,6 +381,7 @@ def index_options(doc: Document, m: Mention) -> dict[str, dict[str, float]]:
         ("para", doc.para_index[m.sent]),
         ("heading", doc.heading_index[m.sent]),
         ("article_first", doc.first_index),
+        ("last_named_before", doc.last_index[m.sent]),
     ):
         if name:
             out[name][source] = 1.0
