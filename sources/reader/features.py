@@ -367,7 +367,7 @@ def index_options(doc: Document, m: Mention) -> dict[str, dict[str, float]]:
         out[name]["nearest_before_dist=" + _bucket(len(_words(s.folded[pos : m.start])), (3, 8, 16, 30))] = 1.0
         if s.clause_of(pos) == clause:
             out[name]["nearest_before_same_clause"] = 1.0
-    for pos, name in before:
+    for _pos, name in before:
         out[name]["in_sentence_before"] = 1.0
     if after:
         pos, name = after[0]

@@ -64,6 +64,26 @@ _PREFERRED_UNITS = {
 }
 
 
+def _preference(m: Mention, label: Label, k: int) -> tuple:
+    metric = base_metric(label.metric)
+    good = (
+        m.unit in _PREFERRED_UNITS.get(metric, set())
+        or (metric == "rank_of" and "out_of" in m.flags)
+        or ("rank" in metric and "ordinal_left" in m.flags)
+    )
+    return (not good, m.kind != "num", k)
+
+
+def _preference(m: Mention, label: Label, k: int) -> tuple:
+    metric = base_metric(label.metric)
+    good = (
+        m.unit in _PREFERRED_UNITS.get(metric, set())
+        or (metric == "rank_of" and "out_of" in m.flags)
+        or ("rank" in metric and "ordinal_left" in m.flags)
+    )
+    return (not good, m.kind != "num", k)
+
+
 def align(doc: Analysed, labels: list[Label]) -> dict[int, Label]:
     """Which candidate (index into ``doc.mentions``) states which label."""
     claimed: dict[int, Label] = {}
@@ -76,18 +96,7 @@ def align(doc: Analysed, labels: list[Label]) -> dict[int, Label]:
         ]
         if not candidates:
             continue
-        preferred = _PREFERRED_UNITS.get(base_metric(label.metric), set())
-
-        def rank(k: int) -> tuple:
-            m = doc.mentions[k]
-            good = (
-                m.unit in preferred
-                or (base_metric(label.metric) == "rank_of" and "out_of" in m.flags)
-                or ("rank" in label.metric and "ordinal_left" in m.flags)
-            )
-            return (not good, m.kind != "num", k)
-
-        claimed[min(candidates, key=rank)] = label
+        claimed[min(candidates, key=lambda k, label=label: _preference(doc.mentions[k], label, k))] = label
     return claimed
 
 
@@ -141,8 +150,8 @@ def fit(documents: list[Document], analysed: list[Analysed] | None = None) -> di
         names = vectorizer.get_feature_names_out()
         coef = {}
         for j, feature in enumerate(names):
-            column = [round(float(model.coef_[i][j]), 4) for i in range(model.coef_.shape[0])]
-            if any(column):
+            column = [round(float(model.coef_[i][j]), 3) for i in range(model.coef_.shape[0])]
+            if any(abs(w) >= 0.005 for w in column):
                 coef[str(feature)] = column
         out[name] = {
             "classes": [c if isinstance(c, str) else int(c) for c in model.classes_],
