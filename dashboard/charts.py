@@ -72,7 +72,7 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
         "name": title,
     }
     shapes, annotations = [], []
-    if national.value is not None and not component:
+    if national.is_drawable and not component:
         shapes.append(
             {
                 "type": "line",
@@ -92,12 +92,18 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
-                "text": _("TB cả nước %(value)s") % {"value": f"{national.value:.2f}".replace(".", ",")},
+                "text": (
+                    _("TB cả nước %(value)s")
+                    if national.kind == "published"
+                    else _("TB %(units)s/%(total)s đơn vị %(value)s")
+                    % {"units": national.units, "total": national.units_total, "value": "%(value)s"}
+                )
+                % {"value": f"{national.value:.2f}".replace(".", ",")},
                 "showarrow": False,
             }
         )
     lowest = min(
-        [v for v in values if v is not None] + ([as_float(national.value)] if national.value else []), default=0
+        [v for v in values if v is not None] + ([as_float(national.value)] if national.is_drawable else []), default=0
     )
     return {
         "data": [trace],
@@ -113,30 +119,58 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
     }
 
 
-def distribution_chart(editions) -> dict:
-    """One box per year from the stored quartiles; the whiskers reach the lowest and highest score held."""
+def distribution_chart(editions, thin: dict[int, list] | None = None) -> dict:
+    """One box per year from the stored quartiles, the whiskers at the lowest and highest score held;
+    a year whose scores cover too few units for a box (``figures.enough_units``) shows the units
+    themselves as labelled points (``thin``: year → [(unit, score)])."""
+    thin = thin or {}
     held = [e for e in sorted(editions, key=lambda e: e.year) if e.spread["units"]]
-    names = [f"{e.year} ({e.spread['units']}/{e.units_ranked})" for e in held]
-    box = {
-        "type": "box",
-        "x": names,
-        "q1": [as_float(e.spread["q1"]) for e in held],
-        "median": [as_float(e.spread["median"]) for e in held],
-        "q3": [as_float(e.spread["q3"]) for e in held],
-        "lowerfence": [as_float(e.spread["min"]) for e in held],
-        "upperfence": [as_float(e.spread["max"]) for e in held],
-        "marker": {"color": PALETTE[0]},
-        "line": {"color": PALETTE[0]},
-        "fillcolor": "rgba(0,114,178,0.12)",
-        "hoverinfo": "x+y",
-    }
+    names = {e.year: f"{e.year} ({e.spread['units']}/{e.units_ranked})" for e in held}
+    boxed = [e for e in held if e.year not in thin]
+    data = []
+    if boxed:
+        data.append(
+            {
+                "type": "box",
+                "name": _("Phân bố (đủ đơn vị)"),
+                "x": [names[e.year] for e in boxed],
+                "q1": [as_float(e.spread["q1"]) for e in boxed],
+                "median": [as_float(e.spread["median"]) for e in boxed],
+                "q3": [as_float(e.spread["q3"]) for e in boxed],
+                "lowerfence": [as_float(e.spread["min"]) for e in boxed],
+                "upperfence": [as_float(e.spread["max"]) for e in boxed],
+                "marker": {"color": PALETTE[0]},
+                "line": {"color": PALETTE[0]},
+                "fillcolor": "rgba(0,114,178,0.12)",
+                "hoverinfo": "x+y",
+            }
+        )
+    points = [(names[e.year], name, score) for e in held for name, score in thin.get(e.year, ())]
+    if points:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Các đơn vị có nguồn (quá ít để vẽ phân bố)"),
+                "x": [x for x, _n, _s in points],
+                "y": [as_float(score) for _x, _n, score in points],
+                "text": [name for _x, name, _s in points],
+                "hovertemplate": "%{text}: %{y:.2f}<extra>%{x}</extra>",
+                "marker": {"color": PALETTE[1], "symbol": "circle", "size": 8},
+            }
+        )
     return {
-        "data": [box] if held else [],
+        "data": data,
         "layout": base_layout(
             height=380,
-            showlegend=False,
+            showlegend=bool(points and boxed),
             yaxis={"title": {"text": _("Điểm")}},
-            xaxis={"title": {"text": _("Năm kết quả (số đơn vị có điểm)")}, "type": "category"},
+            xaxis={
+                "title": {"text": _("Năm kết quả (số đơn vị có điểm)")},
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": [names[e.year] for e in held],
+            },
         ),
     }
 
@@ -254,27 +288,35 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
                 "connectgaps": False,
             }
         )
-    # Averages: gaps stay gaps (None), computed ones say their coverage in the hover text.
+    # Averages: a published line and a computed one, never joined into one; a computed average is
+    # drawn only where it rests on enough units (figures.enough_units), and says its coverage.
     for key, label, colour, dash in (
         ("national", _("Trung bình cả nước"), "#000000", "dash"),
         ("regional", _("Trung bình vùng"), PALETTE[5], "dot"),
     ):
-        points = [(t["year"], t[key] if t[key] and t[key]["value"] is not None else None) for t in trend_rows]
-        if not any(a for _y, a in points):
-            continue
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": label,
-                "x": [y for y, _a in points],
-                "y": [as_float(a["value"]) if a else None for _y, a in points],
-                "text": [a["label"] if a else "" for _y, a in points],
-                "hovertemplate": "%{x}: %{y:.2f} (%{text})<extra>" + label + "</extra>",
-                "line": {"color": colour, "dash": dash, "width": 1.5},
-                "marker": {"symbol": "circle-open", "size": 7},
-            }
-        )
+        for kind, suffix, width in (
+            ("published", _("đã công bố"), 1.5),
+            ("computed", _("tính từ các đơn vị có số liệu"), 1),
+        ):
+            points = [(t["year"], t[key]) for t in trend_rows]
+            points = [(y, a if a and a["kind"] == kind and a.get("drawable") else None) for y, a in points]
+            if not any(a for _y, a in points):
+                continue
+            name = f"{label} ({suffix})"
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "x": [y for y, _a in points],
+                    "y": [as_float(a["value"]) if a else None for _y, a in points],
+                    "text": [a["label"] if a else "" for _y, a in points],
+                    "hovertemplate": "%{x}: %{y:.2f} (%{text})<extra>" + name + "</extra>",
+                    "line": {"color": colour, "dash": dash if kind == "published" else "dot", "width": width},
+                    "marker": {"symbol": "circle-open" if kind == "published" else "x", "size": 7},
+                    "connectgaps": False,
+                }
+            )
     shapes, annotations = _break_shapes(breaks)
     return {
         "data": data,

@@ -282,6 +282,7 @@ def average_dict(average: figures.Average, labels: dict | None = None) -> dict:
         "units": average.units,
         "units_total": average.units_total,
         "is_complete": average.is_complete,
+        "drawable": average.is_drawable,
     }
 
 

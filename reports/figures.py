@@ -6,10 +6,16 @@ change: places gained, negative when lost), *trung bình cả nước / vùng* (
 average). What sources state is stored as such; the only figures stored besides are derived ones
 (``EditionStatistic``, ``Standing``), rebuilt here from the results on every write.
 
-Two rules an analyst relies on:
+Rules an analyst relies on:
 - With partial coverage an average of the units that have results is not the national average.
   The published average is shown where a source states one; a computed one says how many units
   it covers.
+- Enough units (:func:`enough_units`): a computed average, quartile or distribution is *drawn*
+  (a chart line, a box, a headline figure) only when it rests on at least two thirds of the units
+  ranked. Public sources name mostly the leaders: a mean of the five best is not a national mean.
+  Below that, pages show the units themselves as labelled points and the table says the coverage.
+- Like with like (:func:`average_change`): a change of an average is stated only between two
+  published averages, or two computed over every unit.
 - A merged unit's "previous year" is its predecessors' results, listed as such; they are never
   blended into one invented number.
 """
@@ -46,6 +52,11 @@ def _round(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def enough_units(units: int, units_total: int) -> bool:
+    """Whether a statistic computed over ``units`` of ``units_total`` may be drawn: two thirds or more."""
+    return units_total > 0 and units > 0 and units * 3 >= units_total * 2
+
+
 @dataclass(frozen=True)
 class Average:
     """An average score, and where it comes from.
@@ -63,6 +74,11 @@ class Average:
     @property
     def is_complete(self) -> bool:
         return self.kind == "published" or (self.units == self.units_total and self.units > 0)
+
+    @property
+    def is_drawable(self) -> bool:
+        """A published average, or a computed one resting on enough units (:func:`enough_units`)."""
+        return self.value is not None and (self.kind == "published" or enough_units(self.units, self.units_total))
 
     @property
     def label(self) -> str:
@@ -372,6 +388,15 @@ def average_from_totals(published: Decimal | None, total: Decimal | None, count:
     if not count or total is None:
         return Average(None, "missing", 0, units_total)
     return Average(_round(Decimal(total) / count), "computed", count, units_total)
+
+
+def average_change(current: Average | None, previous: Average | None) -> Decimal | None:
+    """The change between two averages, only like with like: both published, or both over every unit."""
+    if current is None or previous is None or current.value is None or previous.value is None:
+        return None
+    both_published = current.kind == previous.kind == "published"
+    both_whole = current.kind == previous.kind == "computed" and current.is_complete and previous.is_complete
+    return current.value - previous.value if both_published or both_whole else None
 
 
 def biggest_movers(rows: Iterable[dict], n: int = 5) -> tuple[list[dict], list[dict]]:

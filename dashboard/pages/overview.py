@@ -77,11 +77,7 @@ def overview_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
     trend = {e.pk: national_average_of(e) for e in published_editions}
     national = trend[edition.pk]
     national_previous = trend[previous.pk] if previous else None
-    national_change = (
-        national.value - national_previous.value
-        if national_previous and national.value is not None and national_previous.value is not None
-        else None
-    )
+    national_change = figures.average_change(national, national_previous)
     regional = regional_averages_of(edition, regions)
     # The same sorts as over the whole edition: the rows shown include the first OVERVIEW_TOP by each.
     up, down = figures.biggest_movers(rows, OVERVIEW_TOP)
@@ -99,7 +95,7 @@ def overview_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         movers_up=up,
         movers_down=down,
         distribution=distribution_rows(published_editions, trend),
-        distribution_chart=distribution_chart(published_editions),
+        distribution_chart=distribution_chart(published_editions, thin_units(published_editions, viewer)),
     )
     # The map and its table show the units it can draw: all of them in real data, the 63 with a
     # shape in a scaled synthetic panel, so the page's size does not grow with the panel.
@@ -129,6 +125,22 @@ def overview_results(visible, edition: Edition) -> list[tuple[ResultValues, int 
     featured = Q(standing__rank_position__lte=top) | Q(standing__gain__lte=top) | Q(standing__loss__lte=top)
     shown = visible.filter(drawable_q(edition) | featured).order_by(*RESULT_ORDER)
     return standing_rows(shown.values_list(*RESULT_ROW_FIELDS, *STANDING_FIELDS))
+
+
+def thin_units(editions, viewer) -> dict[int, list[tuple[str, object]]]:
+    """The scores of the editions with too few units for a box (``figures.enough_units``), by year:
+    the chart shows those units themselves. One query, only when such an edition exists."""
+    thin = {
+        e.pk: e.year
+        for e in editions
+        if e.spread["units"] and not figures.enough_units(e.spread["units"], e.units_ranked)
+    }
+    points: dict[int, list] = {year: [] for year in thin.values()}
+    if thin:
+        rows = viewer.results().filter(edition_id__in=list(thin), score__isnull=False)
+        for edition_id, name, score in rows.order_by("-score").values_list("edition_id", "province__name", "score"):
+            points[thin[edition_id]].append((name, score))
+    return points
 
 
 def distribution_rows(editions, trend) -> list[dict]:
