@@ -14,6 +14,7 @@ urlpatterns = [
     # Pages
     path("", cached_page(views.home, ("index",)), name="home"),
     path("xep-hang/", cached_page(views.rankings, RANKINGS, free_text=("q",)), name="rankings"),
+    path("tinh/", cached_page(views.units_list), name="units_list"),
     path("tinh/<slug:slug>/", cached_page(views.province_detail, ("index",)), name="province"),
     path("so-sanh/", cached_page(views.compare, ("p", "index", "year"), free_text=("them",)), name="compare"),
     path("ban-do/", cached_page(views.map_view, ("index", "year", "by")), name="map"),

@@ -16,6 +16,7 @@ from dashboard.pages import about as about_data
 from dashboard.pages import compare as compare_data
 from dashboard.pages import maps, overview, province
 from dashboard.pages import rankings as rankings_data
+from dashboard.pages import units as units_data
 from dashboard.queries import BadRequest
 from reports.visibility import viewer_of
 
@@ -32,6 +33,8 @@ def _page(request: HttpRequest, template: str, build, *args) -> HttpResponse:
         context = build(*args, request.GET, viewer_of(request))
     except BadRequest as error:
         return _bad_request(request, error)
+    if "redirect" in context:  # one page per place (provinces/lineage.py)
+        return redirect(context["redirect"], permanent=True)
     return render(request, template, context)
 
 
@@ -58,6 +61,11 @@ def rankings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, "dashboard/province.html", province.province_page, slug)
+
+
+@require_GET
+def units_list(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/units.html", units_data.units_page)
 
 
 @require_GET

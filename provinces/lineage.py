@@ -8,13 +8,17 @@ successor it is. The rules built on this, and where they are applied:
   (the province page; never blended into one invented series).
 - A result's "previous year" across the reorganisation is its predecessors' results
   (``reports.figures.changes_for``: a change is computed only against a single predecessor).
+- One page per place: a post-2025 unit formed from exactly one pre-2025 unit (the 11 provinces and
+  cities the reorganisation left whole: Hà Nội, Huế, Quảng Ninh …) *continues* it: one place, one
+  page, its whole series from 2012 as its own; the pre-2025 unit's page redirects there. A unit
+  formed from several keeps each predecessor's series apart, and each predecessor keeps its page.
 - An officer of a post-2025 unit sees the drafts of its predecessors' pre-2025 editions
   (``reports.visibility.Viewer``).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from .models import Province
 
@@ -37,3 +41,27 @@ def continued_by(unit: Province, era: int) -> tuple[int, bool]:
     if unit.era != era and unit.successor_id is not None:
         return unit.successor_id, True
     return unit.pk, False
+
+
+def continued(unit: Province, predecessors: list[Province]) -> Province | None:
+    """The single predecessor a post-2025 ``unit`` continues (an unmerged province), else None."""
+    return predecessors[0] if unit.successor_id is None and len(predecessors) == 1 else None
+
+
+def successor_size() -> Subquery:
+    """An annotation on provinces: how many pre-2025 units became this unit's successor (1: the same place)."""
+    same = Province.objects.filter(successor=OuterRef("successor")).order_by().values("successor")
+    return Subquery(same.annotate(n=Count("pk")).values("n")[:1])
+
+
+def continuing_unit(unit: Province) -> Province | None:
+    """The post-2025 unit that continues pre-2025 ``unit`` as the same place (its only predecessor), else None.
+
+    Reads ``unit.successor_size`` (:func:`successor_size`) when annotated, else asks the database.
+    """
+    if unit.successor_id is None:
+        return None
+    size = getattr(unit, "successor_size", None)
+    if size is None:
+        size = Province.objects.filter(successor_id=unit.successor_id).count()
+    return unit.successor if size == 1 else None

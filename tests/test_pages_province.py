@@ -32,7 +32,7 @@ def edition_2025(db):
 
 
 def test_it_shows_the_score_and_rank_over_the_years(client):
-    response = client.get(url("quang-ninh-truoc-2025"))
+    response = client.get(url("quang-ninh"))
     assert response.status_code == 200
     years = [r["year"] for r in response.context["series"][0]["rows"]]
     assert years == sorted(years) and 2023 in years
@@ -42,7 +42,7 @@ def test_it_shows_the_score_and_rank_over_the_years(client):
 
 
 def test_averages_are_published_or_labelled_with_their_coverage(client):
-    rows = client.get(url("quang-ninh-truoc-2025")).context["trend_rows"]
+    rows = client.get(url("quang-ninh")).context["trend_rows"]
     by_year = {r["year"]: r for r in rows}
     assert by_year[2024]["national"]["kind"] == "published"
     for row in rows:
@@ -57,7 +57,7 @@ def test_missing_years_are_missing_not_zero(client):
 
 
 def test_component_scores_and_framework_breaks(client):
-    response = client.get(url("son-la-truoc-2025"))
+    response = client.get(url("son-la"))
     keys = [c["key"] for c in response.context["component_series"]]
     assert "procedures" in keys
     assert [b["year"] for b in response.context["breaks"]] == [2017, 2022]
@@ -65,7 +65,7 @@ def test_component_scores_and_framework_breaks(client):
 
 
 def test_percent_of_maximum_only_where_the_maximum_is_known(client):
-    series = client.get(url("son-la-truoc-2025")).context["component_series"]
+    series = client.get(url("son-la")).context["component_series"]
     procedures = next(c for c in series if c["key"] == "procedures")
     point = next(p for p in procedures["points"] if p["year"] == 2024)
     assert point["pct"] == Decimal("98.08")  # 12.75 / 13
@@ -74,7 +74,7 @@ def test_percent_of_maximum_only_where_the_maximum_is_known(client):
 
 
 def test_gaps_to_the_leader_and_the_average(client):
-    gaps = client.get(url("son-la-truoc-2025")).context["gaps"]
+    gaps = client.get(url("son-la")).context["gaps"]
     assert gaps
     organisation = next(g for g in gaps if g.key == "organisation")
     assert organisation.score is not None
@@ -82,7 +82,7 @@ def test_gaps_to_the_leader_and_the_average(client):
 
 
 def test_it_lists_source_articles_and_citations(client):
-    response = client.get(url("quang-ninh-truoc-2025"))
+    response = client.get(url("quang-ninh"))
     assert response.context["articles"]
     cited = [r for s in response.context["series"] for r in s["rows"] if r["citations"]]
     assert cited
@@ -91,7 +91,7 @@ def test_it_lists_source_articles_and_citations(client):
 
 
 def test_disputed_results_are_marked(client):
-    response = client.get(url("quang-ninh-truoc-2025"))
+    response = client.get(url("quang-ninh"))
     disputed = [r for r in response.context["series"][0]["rows"] if r["disputed"]]
     assert [r["year"] for r in disputed] == [2018]
     assert "nguồn mâu thuẫn" in response.content.decode()
@@ -130,11 +130,11 @@ def test_an_unknown_province_is_a_404(client):
 
 
 def test_an_unknown_index_is_a_400(client):
-    assert client.get(url("quang-ninh-truoc-2025", index="NOPE")).status_code == 400
+    assert client.get(url("quang-ninh", index="NOPE")).status_code == 400
 
 
 def test_sipas_tab(client):
-    response = client.get(url("ha-noi-truoc-2025", index="SIPAS"))
+    response = client.get(url("ha-noi", index="SIPAS"))
     assert response.status_code == 200
     assert response.context["index"].code == "SIPAS"
 
@@ -144,13 +144,13 @@ def test_drafts_of_other_provinces_stay_hidden_from_an_officer(client, officer_f
     Edition.objects.filter(pk=edition.pk).update(status=Status.DRAFT)
     officer = officer_factory(Province.objects.get(slug="hai-phong-truoc-2025"))
     client.force_login(officer)
-    other = client.get(url("quang-ninh-truoc-2025")).context["series"][0]["rows"]
+    other = client.get(url("quang-ninh")).context["series"][0]["rows"]
     assert 2023 not in [r["year"] for r in other]
     own = client.get(url("hai-phong-truoc-2025")).context["series"][0]["rows"]
     assert 2023 in [r["year"] for r in own]
 
 
-@pytest.mark.parametrize("slug", ["quang-ninh-truoc-2025", "tp-ho-chi-minh", "son-la-truoc-2025", "cao-bang"])
+@pytest.mark.parametrize("slug", ["quang-ninh", "tp-ho-chi-minh", "son-la", "hai-phong-truoc-2025"])
 def test_query_count_is_constant(client, django_assert_max_num_queries, slug):
     # units (+ region sizes), editions (+ published and held averages), the unit's results, its component
     # scores (+ each component's leaders), component totals of the latest edition, citations, articles
@@ -162,7 +162,7 @@ def test_query_count_for_signed_in_ministry_staff(client, ministry_user, django_
     client.force_login(ministry_user)
     # + session, user, and one permission check (reports.models._can_see_drafts)
     with django_assert_max_num_queries(10):
-        assert client.get(url("quang-ninh-truoc-2025")).status_code == 200
+        assert client.get(url("quang-ninh")).status_code == 200
 
 
 def test_averages_and_gaps_are_computed_from_every_visible_unit_of_the_edition(client):
@@ -206,3 +206,41 @@ def test_an_officer_sees_no_average_of_a_draft(client, officer_factory):
     assert row["score"] == Decimal("70.00")
     assert row["national"]["value"] is None and row["regional"]["value"] is None
     assert "90" not in str(row)
+
+
+# One page per place (provinces/lineage.py) -------------------------------------------------------
+
+
+def test_an_unmerged_province_has_one_page_with_its_whole_series(client):
+    response = client.get(url("quang-ninh"))
+    rows = {r["year"]: r for r in response.context["trend_rows"]}
+    assert rows[2023]["score"] == Decimal("92.18")
+    assert "92,18" in response.content.decode()
+    assert [s["name"] for s in response.context["series"]] == ["Quảng Ninh"]  # not split in two
+    assert response.context["continues"].slug == "quang-ninh-truoc-2025"
+
+
+def test_the_old_address_of_an_unmerged_province_redirects_keeping_the_query(client):
+    response = client.get(url("quang-ninh-truoc-2025", index="SIPAS"))
+    assert response.status_code == 301
+    assert response["Location"] == url("quang-ninh", index="SIPAS")
+    assert client.get(url("thua-thien-hue"))["Location"] == url("hue")
+
+
+def test_predecessors_of_a_merged_unit_keep_their_pages(client):
+    response = client.get(url("hai-phong-truoc-2025"))
+    assert response.status_code == 200 and response.context["province"].era == 63
+    merged = client.get(url("hai-phong"))
+    assert len(merged.context["series"]) >= 2 and merged.context["continues"] is None
+
+
+def test_the_list_of_units_shows_both_eras_with_their_lineage(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):  # the units with their regions and successors
+        response = client.get(reverse("dashboard:units_list"))
+    assert response.status_code == 200
+    today = {row["unit"].slug: row for row in response.context["today"]}
+    assert len(today) == 34 and len(response.context["before"]) == 63
+    assert today["quang-ninh"]["continues"].slug == "quang-ninh-truoc-2025"
+    assert {p.slug for p in today["ca-mau"]["predecessors"]} == {"ca-mau-truoc-2025", "bac-lieu"}
+    body = response.content.decode()
+    assert 'href="/tinh/bac-lieu/"' in body and 'href="/tinh/ca-mau/"' in body

@@ -593,7 +593,7 @@ def test_the_province_page_shows_a_disputed_results_sources(client):
 
 @pytest.mark.usefixtures("real_data")
 def test_the_province_page_component_groups_span_their_rows(client):
-    response = client.get(reverse("dashboard:province", args=["son-la-truoc-2025"]))
+    response = client.get(reverse("dashboard:province", args=["son-la"]))
     components = response.context["component_series"]
     assert components
     html = response.content.decode()
@@ -606,7 +606,7 @@ def test_the_province_page_component_groups_span_their_rows(client):
 
 @pytest.mark.usefixtures("real_data")
 def test_the_english_province_page(client):
-    response = client.get(reverse("dashboard:province", args=["quang-ninh-truoc-2025"]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("dashboard:province", args=["quang-ninh"]), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     start = html.index('<table class="data" id="trend-table">')
     trend = html[start : html.index("</table>", start)]

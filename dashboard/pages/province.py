@@ -13,6 +13,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dashboard.charts import component_chart, province_rank_chart, province_score_chart
@@ -27,7 +28,7 @@ from dashboard.queries import (
     visible_editions,
 )
 from provinces.inputs import safe_url
-from provinces.lineage import unit_and_predecessors_q
+from provinces.lineage import continued, continuing_unit, successor_size, unit_and_predecessors_q
 from provinces.models import Era, Province
 from reports import figures
 from reports.models import (
@@ -49,6 +50,14 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     if province is None:
         raise Http404(_("Không có tỉnh, thành phố “%(slug)s”.") % {"slug": slug})
     predecessors = [u for u in units if u.pk != province.pk]
+    if (place := continuing_unit(province)) is not None:  # one page per place: the unit that continues it
+        query = f"?{params.urlencode()}" if params else ""
+        return {"redirect": reverse("dashboard:province", args=[place.slug]) + query}
+    # An unmerged unit's results before 2025 are its own (its single predecessor is the same place).
+    same_place = continued(province, predecessors)
+    if same_place is not None:
+        predecessors = []
+    own_units = {province.pk} | ({same_place.pk} if same_place else set())
     editions = visible_editions(viewer, region_id=province.region_id, with_framework=True)
     indices = index_choices(editions)
     index_code = pick_index(editions, params.get("index"))
@@ -62,7 +71,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     editions_by_id = {e.pk: e for e in of_index}
     for result in own:  # the editions the page already holds, not a join
         result.edition = editions_by_id[result.edition_id]
-    latest_own = max((r for r in own if r.province_id == province.pk), key=lambda r: r.edition.year, default=None)
+    latest_own = max((r for r in own if r.province_id in own_units), key=lambda r: r.edition.year, default=None)
     attach_statistics(of_index, viewer, province.region_id, components_of=latest_own.edition_id if latest_own else None)
     # The unit's component scores over the years (its own rows only: the leaders and averages of
     # each component come with the editions, from the stored statistics).
@@ -93,7 +102,8 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     # Series: the unit itself, then each predecessor separately labelled.
     series = []
     for unit in [province, *predecessors]:
-        unit_results = sorted((r for r in own if r.province_id == unit.pk), key=lambda r: r.edition.year)
+        mine = own_units if unit.pk == province.pk else {unit.pk}
+        unit_results = sorted((r for r in own if r.province_id in mine), key=lambda r: r.edition.year)
         series.append(
             {
                 "name": unit.name if unit.pk == province.pk else _("%(name)s (tiền thân)") % {"name": unit.name},
@@ -117,7 +127,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     years = [e.year for e in of_index]
     trend_rows = []
     labels: dict = {}
-    own_by_year = {r.edition.year: r for r in own if r.province_id == province.pk}
+    own_by_year = {r.edition.year: r for r in own if r.province_id in own_units}
     for edition in of_index:
         national, regional = trend[edition.pk]
         mine = own_by_year.get(edition.year)
@@ -134,7 +144,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
 
     # Components: percent of maximum over the years, with framework breaks.
     year_of = {e.pk: e.year for e in of_index}
-    own_ids = {r.pk for r in own if r.province_id == province.pk}
+    own_ids = {r.pk for r in own if r.province_id in own_units}
     component_series: dict[str, dict] = {}
     english = in_english()
     for result_id, edition_id, key, name, name_en, max_points, order, score, rank in component_rows:
@@ -181,6 +191,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     return {
         "province": province,
         "predecessors": predecessors,
+        "continues": same_place,
         "successor": province.successor,
         "indices": indices,
         "index_code": index_code,
@@ -211,7 +222,11 @@ def _unit_and_predecessors(slug: str) -> QuerySet[Province]:
         Province.objects.in_dataset()
         .filter(unit_and_predecessors_q(slug))
         .select_related("region", "successor")
-        .annotate(region_units_63=units_in_region(Era.UNITS_63), region_units_34=units_in_region(Era.UNITS_34))
+        .annotate(
+            region_units_63=units_in_region(Era.UNITS_63),
+            region_units_34=units_in_region(Era.UNITS_34),
+            successor_size=successor_size(),
+        )
         .order_by("name")
     )
 

@@ -106,7 +106,7 @@ def test_the_csv_download_opens(page, live_server, tmp_path):
 
 
 def test_province_page_draws_trends_and_components(page, live_server):
-    open_page(page, live_server, "/tinh/son-la-truoc-2025/")
+    open_page(page, live_server, "/tinh/son-la/")
     assert_chart_rendered(page, "#score-chart")
     assert_chart_rendered(page, "#rank-chart")
     assert_chart_rendered(page, "#component-chart")
@@ -114,7 +114,7 @@ def test_province_page_draws_trends_and_components(page, live_server):
 
 
 def test_province_page_screenshot(page, live_server):
-    open_page(page, live_server, "/tinh/quang-ninh-truoc-2025/")
+    open_page(page, live_server, "/tinh/quang-ninh/")
     assert_chart_rendered(page, "#score-chart")
     assert_chart_rendered(page, "#rank-chart")
     save_screenshot(page, "province")
