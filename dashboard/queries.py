@@ -369,6 +369,10 @@ def _province_url_prefix() -> str:
     return reverse("dashboard:province", args=["x"])[:-2]
 
 
+def _stated_rank(result, change: figures.Change) -> int | None:
+    return result.reported_rank_delta if change.basis in ("same_unit", "predecessor") else None
+
+
 def result_row(result: Result, change: figures.Change, rank: int | None, components: dict | None = None) -> dict:
     """A result as the tables, charts and downloads show it."""
     province = result.province
@@ -389,8 +393,12 @@ def result_row(result: Result, change: figures.Change, rank: int | None, compone
         "disputed": result.disputed,
         "draft": result.edition.status != Status.PUBLISHED,
         "score_delta": change.score_delta,
-        "rank_delta": change.rank_delta,
+        # a stated rank change is kept when only the score change could be computed
+        "rank_delta": change.rank_delta if change.rank_delta is not None else _stated_rank(result, change),
         "change_basis": change.basis,
+        "stated_score_delta": result.reported_score_delta,
+        "stated_rank_delta": result.reported_rank_delta,
+        "change_conflict": figures.change_conflict(change, result.reported_score_delta, result.reported_rank_delta),
         "previous": [
             {"province": p.province_name, "slug": p.province_slug, "score": p.score, "rank": p.rank}
             for p in change.previous

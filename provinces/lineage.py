@@ -65,3 +65,12 @@ def continuing_unit(unit: Province) -> Province | None:
     if size is None:
         size = Province.objects.filter(successor_id=unit.successor_id).count()
     return unit.successor if size == 1 else None
+
+
+def formed_from_counts(unit_ids) -> dict[int, int]:
+    """How many pre-2025 units each of ``unit_ids`` was formed from (one query; none for an empty set)."""
+    unit_ids = sorted(i for i in unit_ids if i is not None)
+    if not unit_ids:
+        return {}
+    rows = Province.objects.filter(successor_id__in=unit_ids).order_by().values("successor_id")
+    return {row["successor_id"]: row["n"] for row in rows.annotate(n=Count("pk"))}

@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F
 
-from provinces.lineage import continued_by
+from provinces.lineage import continued_by, formed_from_counts
 from provinces.text import fold
 
 from .models import Edition, PublishedAverage, Result
@@ -122,12 +122,18 @@ class Change:
 NO_CHANGE = Change(None, None, "none")
 
 
-def change_between(result: Result, previous: Sequence[PreviousResult], units_ranked: int) -> Change:
+def change_between(
+    result: Result, previous: Sequence[PreviousResult], units_ranked: int, predecessors: int = 1
+) -> Change:
     """How ``result`` moved from ``previous`` (the unit's or its predecessors' prior results).
 
     Rank changes are only meaningful between rankings of the same number of units, so a unit
-    ranked 5/63 then 3/34 gets a score change but no rank change.
+    ranked 5/63 then 3/34 gets a score change but no rank change. ``predecessors``: how many units
+    a merged unit was formed from; with a figure for only some of them there is no change (basis
+    ``predecessors_partial``), never a change against one part of the place.
     """
+    if previous and previous[0].is_predecessor and len(previous) < predecessors:
+        return Change(None, None, "predecessors_partial", tuple(previous))
     if len(previous) == 1:
         prior = previous[0]
         score_delta = (
@@ -196,6 +202,8 @@ def changes_for(results: Iterable[Result], edition: Edition, previous_results: I
     ``previous_results`` must carry ``province`` (select_related); lineage: ``provinces.lineage``.
     """
     by_province: dict[int, list[PreviousResult]] = defaultdict(list)
+    previous_results = list(previous_results)
+    sizes = formed_from_counts({p.province.successor_id for p in previous_results if p.province.era != edition.era})
     for prior in previous_results:
         unit = prior.province
         target, crossed = continued_by(unit, edition.era)
@@ -209,7 +217,19 @@ def changes_for(results: Iterable[Result], edition: Edition, previous_results: I
                 is_predecessor=crossed,
             )
         )
-    return {r.pk: change_between(r, by_province.get(r.province_id, ()), edition.units_ranked) for r in results}
+    return {
+        r.pk: change_between(r, by_province.get(r.province_id, ()), edition.units_ranked, sizes.get(r.province_id, 1))
+        for r in results
+    }
+
+
+def change_conflict(change: Change, stated_score: Decimal | None, stated_rank: int | None) -> bool:
+    """Whether a computed change disagrees with the change the source states (both are shown, flagged)."""
+    if change.basis not in ("same_unit", "predecessor"):
+        return False
+    score_differs = None not in (change.score_delta, stated_score) and _round(stated_score) != change.score_delta
+    rank_differs = None not in (change.rank_delta, stated_rank) and stated_rank != change.rank_delta
+    return bool(score_differs or rank_differs)
 
 
 def national_average(edition: Edition, results: Iterable[Result], published: Iterable[PublishedAverage]) -> Average:
