@@ -23,9 +23,8 @@ from provinces.text import fold
 from sources.reader.text import language, parse_article_file
 
 DATA = Path(__file__).resolve().parent.parent.parent / "reports" / "data"
-#: The 775-row harvest (rows 650–775 new). reports/data/par_facts.csv, which the loader reads, keeps the older
-#: 649-row harvest until the pages that count its coverage are updated.
-FACTS = Path(__file__).resolve().parent.parent / "data" / "par_facts.csv"
+#: The 775-row harvest (rows 650–775 new), the same file the loader reads.
+FACTS = DATA / "par_facts.csv"
 TEST_LABELS = DATA / "labels" / "test_labels.csv"
 SEED_LABELS = DATA / "labels" / "reader_seed_labels.csv"
 #: The first data row (1-based, header not counted) of the December 2026 harvest: the test split's sources.
