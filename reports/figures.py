@@ -223,6 +223,25 @@ def changes_for(results: Iterable[Result], edition: Edition, previous_results: I
     }
 
 
+def rank_conflicts(rows: Iterable[dict], higher_is_better: bool = True) -> set[int]:
+    """Ids of rows whose published ranks contradict each other or the order of their scores:
+    two units at the same rank, or a unit ranked above another with a lower score. Flagged, never
+    corrected: the ranks are as published (Đồng Nai and Cà Mau both 32nd in 2023)."""
+    ranked = sorted((r for r in rows if r.get("rank_published") and r.get("rank")), key=lambda r: r["rank"])
+    flagged: set[int] = set()
+    for above, below in zip(ranked, ranked[1:], strict=False):
+        if above["rank"] == below["rank"]:
+            flagged |= {above["id"], below["id"]}
+    scored = [r for r in ranked if r.get("score") is not None]
+    for i, above in enumerate(scored):
+        for below in scored[i + 1 : i + 4]:  # neighbours in rank order are enough to show the break
+            if below["rank"] > above["rank"] and (
+                below["score"] > above["score"] if higher_is_better else below["score"] < above["score"]
+            ):
+                flagged |= {above["id"], below["id"]}
+    return flagged
+
+
 def change_conflict(change: Change, stated_score: Decimal | None, stated_rank: int | None) -> bool:
     """Whether a computed change disagrees with the change the source states (both are shown, flagged)."""
     if change.basis not in ("same_unit", "predecessor"):

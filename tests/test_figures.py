@@ -178,3 +178,33 @@ def test_a_stored_change_reads_back_as_the_change_it_was():
 
 def test_a_result_without_a_stored_standing_shows_no_change():
     assert figures.stored_change(None, None, None, None) == figures.NO_CHANGE
+
+
+def test_published_ranks_that_contradict_each_other_or_the_scores_are_flagged(client, real_data):
+    """2023: Đồng Nai #32 (87,04), Cà Mau #32 (86,89), TP. Hồ Chí Minh #33 (86,97)."""
+    from django.urls import reverse
+
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": 2023})
+    flagged = {r["province"] for r in response.context["rows"] if r["rank_conflict"]}
+    assert {"Đồng Nai", "Cà Mau", "TP. Hồ Chí Minh"} <= {name.replace(" (trước 2025)", "") for name in flagged}
+    assert "hạng mâu thuẫn" in response.content.decode()
+    rows = [
+        {"id": 1, "rank": 1, "rank_published": True, "score": 90},
+        {"id": 2, "rank": 2, "rank_published": True, "score": 85},
+    ]
+    assert figures.rank_conflicts(rows) == set()
+    rows[1]["score"] = 95
+    assert figures.rank_conflicts(rows) == {1, 2}
+
+
+def test_a_stated_change_that_disagrees_with_the_computed_one_is_flagged(client, real_data):
+    """Hà Nội 2024: the source states +1,32, the figures give +1,14."""
+    from django.urls import reverse
+
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": 2024})
+    ha_noi = next(r for r in response.context["rows"] if r["slug"].startswith("ha-noi"))
+    assert (ha_noi["score_delta"], ha_noi["stated_score_delta"]) == (Decimal("1.14"), Decimal("1.32"))
+    assert ha_noi["change_conflict"] and "nguồn nêu" in response.content.decode()
+    assert figures.change_conflict(figures.Change(Decimal("1.14"), None, "same_unit"), Decimal("1.32"), None)
+    assert not figures.change_conflict(figures.Change(Decimal("1.32"), None, "same_unit"), Decimal("1.32"), None)
+    assert not figures.change_conflict(figures.Change(None, None, "reported"), Decimal("1.32"), None)

@@ -121,6 +121,9 @@ def rankings_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         else {}
     )
     rows = [result_row(r, listing.changes[r.pk], listing.ranks[r.pk], scores_by_result.get(r.pk)) for r in page]
+    contradicted = figures.rank_conflicts(rows, edition.index.higher_is_better)
+    for row in rows:
+        row["rank_conflict"] = row["id"] in contradicted
     # Every row's confirmed sources (a disputed row's include the conflicting ones); suggestions a
     # curator has not reviewed are never shown.
     citations = _citations_by_result([r["id"] for r in rows])
