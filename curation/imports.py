@@ -643,19 +643,20 @@ def apply(report: ImportReport, user=None) -> ImportReport:
         )
         _save(edition, user)
         report.edition = edition
-    results = {r.province_id: r for r in Result.objects.filter(edition=edition)}
+    # one query for the stored results and their component scores, not one per row
+    results = {r.province_id: r for r in Result.objects.filter(edition=edition).prefetch_related("component_scores")}
     for row in report.rows:
         if row.action == "unchanged":
             continue
         result = results.get(row.province.pk) or Result(edition=edition, province=row.province)
-        changed = result.pk is None
+        created = changed = result.pk is None
         for name, value in row.values.items():
             if getattr(result, name) != value:
                 setattr(result, name, value)
                 changed = True
         if changed:
             _save(result, user)
-        held = {cs.component_id: cs for cs in result.component_scores.all()}
+        held = {} if created else {cs.component_id: cs for cs in result.component_scores.all()}
         for component, value in row.components.items():
             score = held.get(component.pk)
             if score is None:
