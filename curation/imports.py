@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ MAX_ROWS = 20_000  # rows of the table, header included
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024  # the XLSX zip's members, decompressed, all together
 MAX_XLSX_MEMBERS = 1_000
 MAX_COLUMNS = 200
+MAX_XLSX_CELLS = 1_000_000  # every sheet's cells together (5,000 rows of 200 columns)
 
 
 class Uncomputed:
@@ -197,6 +199,35 @@ def _check_zip(data: bytes) -> None:
             _("Tệp XLSX giải nén ra %(size)s MB (%(n)s phần), quá giới hạn %(max)s MB: tệp bị từ chối, không được mở.")
             % {"size": _mb(total), "n": len(members), "max": _mb(MAX_XLSX_UNCOMPRESSED)}
         )
+    _count_sheet_rows(data, [m for m in members if _SHEET.match(m.filename)])
+
+
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _count_sheet_rows(data: bytes, sheets: list) -> None:
+    """Count each sheet's rows and all cells by streaming its XML (C-speed regex, stops at the limit), before
+    openpyxl opens the workbook: read-only openpyxl scans a whole sheet that declares no dimension when it
+    opens it (60 MB of rows: 11 s), so a sheet of too many rows or cells is refused before that."""
+    cells = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in sheets:
+            rows, tail = 0, b""
+            with archive.open(member) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    window = tail + chunk
+                    rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
+                    cells += len(_CELL_TAG.findall(window)) - len(_CELL_TAG.findall(tail))
+                    tail = window[-16:]
+                    if rows > MAX_ROWS:
+                        raise _too_many_rows()
+                    if cells > MAX_XLSX_CELLS:
+                        raise ImportFileError(
+                            _("Tệp XLSX có hơn %(max)s ô: không phải một bảng kết quả theo tỉnh.")
+                            % {"max": f"{MAX_XLSX_CELLS:,}".replace(",", ".")}
+                        )
 
 
 def _read_xlsx(data: bytes) -> list[list]:
@@ -251,8 +282,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
             )
             % {"pos": exc.start}
         ) from exc
-    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    delimiter = max([";", "\t", ","], key=lambda d: (first.count(d), d == ","))
+    delimiter = max([";", "\t", ","], key=lambda d: (len(_first_record(text, d)), d == ","))
     # The csv module reads the whole text, so a quoted cell may span lines (a header Excel wrapped).
     rows = []
     try:
@@ -267,10 +297,20 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _header_key(cell) -> str:
-    import re
+def _first_record(text: str, delimiter: str) -> list[str]:
+    """The first non-comment record of ``text`` split by ``delimiter`` (quoted line breaks kept inside)."""
+    try:
+        for row in csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter):
+            if row and not row[0].lstrip().startswith("#") and any(c.strip() for c in row):
+                return row
+    except csv.Error:
+        pass
+    return []
 
-    text = re.sub(r"\(.*?\)", "", fold(str(cell)))
+
+def _header_key(cell) -> str:
+    text = re.sub(r"\(.*?\)", "", fold(str(cell)), flags=re.DOTALL)
+    text = re.sub(r"\s*/\s*", "/", text)  # "Tỉnh/" + line break + "Thành phố", as Excel wraps a header
     return " ".join(text.replace("_", " ").split()).strip(" :")
 
 
@@ -603,19 +643,20 @@ def apply(report: ImportReport, user=None) -> ImportReport:
         )
         _save(edition, user)
         report.edition = edition
-    results = {r.province_id: r for r in Result.objects.filter(edition=edition)}
+    # one query for the stored results and their component scores, not one per row
+    results = {r.province_id: r for r in Result.objects.filter(edition=edition).prefetch_related("component_scores")}
     for row in report.rows:
         if row.action == "unchanged":
             continue
         result = results.get(row.province.pk) or Result(edition=edition, province=row.province)
-        changed = result.pk is None
+        created = changed = result.pk is None
         for name, value in row.values.items():
             if getattr(result, name) != value:
                 setattr(result, name, value)
                 changed = True
         if changed:
             _save(result, user)
-        held = {cs.component_id: cs for cs in result.component_scores.all()}
+        held = {} if created else {cs.component_id: cs for cs in result.component_scores.all()}
         for component, value in row.components.items():
             score = held.get(component.pk)
             if score is None:

@@ -208,6 +208,8 @@ def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] =
             _finish(response, etag, last_modified, klass)
         return response
 
+    # what the page reads, for tests that enumerate every page's parameters (tests/test_fuzz.py)
+    wrapped.cache_params, wrapped.free_text = tuple(params), tuple(free_text)
     return wrapped
 
 
