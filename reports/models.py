@@ -206,7 +206,7 @@ class Edition(models.Model):
     def save(self, *args, **kwargs):
         adding = self._state.adding
         super().save(*args, **kwargs)
-        scheme = self.group_scheme or []
+        scheme = tiers.scheme_snapshot(self.group_scheme)
         update_fields = kwargs.get("update_fields")
         if (
             not adding
@@ -223,7 +223,7 @@ class Edition(models.Model):
     def from_db(cls, db, field_names, values):
         edition = super().from_db(db, field_names, values)
         if "group_scheme" in edition.__dict__:  # not deferred: what a save compares with
-            edition._loaded_scheme = edition.__dict__["group_scheme"] or []
+            edition._loaded_scheme = tiers.scheme_snapshot(edition.__dict__["group_scheme"])
         return edition
 
     @property

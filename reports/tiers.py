@@ -31,6 +31,7 @@ band's published label and thresholds next to the tier number, so the position i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -221,6 +222,11 @@ def unmatched(results: Iterable) -> list[tuple]:
         if r.group and r.tier is None and (r.edition, r.group) not in seen:
             seen.append((r.edition, r.group))
     return seen
+
+
+def scheme_snapshot(scheme) -> str:
+    """A scheme as text, to tell whether a save changed it (a list edited in place compares equal to itself)."""
+    return json.dumps(scheme or [], sort_keys=True, ensure_ascii=False)
 
 
 def refresh_edition(edition) -> list[str]:
