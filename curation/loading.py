@@ -300,7 +300,7 @@ def _edition_for(index: Index, year: int, edition_specs: dict, frameworks) -> tu
         "status": Status.PUBLISHED,
         "announced_on": datetime.date.fromisoformat(spec["announced_on"]) if spec.get("announced_on") else None,
         "grouping": spec.get("grouping", ""),
-        "group_scheme": spec.get("group_scheme", []),
+        "group_scheme": spec.get("group_scheme") or None,  # None: no scheme published (as the migration leaves it)
     }
     edition = Edition.objects.filter(index=index, year=year, is_synthetic=False).first()
     if edition is None:

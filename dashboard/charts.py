@@ -167,10 +167,8 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
         else:
             if not row["group"]:
                 continue
-            tier = row.get("tier")
-            value = tier or 0
-            name = row.get("tier_name") or _("chưa xếp bậc")
-            label = f"{row['province']}: {tier or '?'} · {row['group']} ({name})"
+            value = row.get("tier") or 0
+            label = f"{row['province']}: {row.get('tier_name') or _('chưa xếp bậc')} · {row['group']}"
         if row["rank"]:
             label += f" — #{row['rank']}"
         for code in codes:

@@ -224,6 +224,15 @@ def unmatched(results: Iterable) -> list[tuple]:
     return seen
 
 
+def import_notes(edition, group: str) -> list[str]:
+    """What an import's preview says about a group label: nothing when it matches a band of the edition's
+    scheme (or the edition has none yet), otherwise that it is stored as written without a tier."""
+    scheme = edition.group_scheme if edition is not None else None
+    if not group or not bands(scheme) or tier_of(scheme, group) is not None:
+        return []
+    return [str(_("Nhóm “%(g)s” không có trong các nhóm đã công bố của kỳ: lưu như ghi, chưa xếp bậc.") % {"g": group})]
+
+
 def scheme_snapshot(scheme) -> str:
     """A scheme as text, to tell whether a save changed it (a list edited in place compares equal to itself)."""
     return json.dumps(scheme or [], sort_keys=True, ensure_ascii=False)

@@ -256,7 +256,7 @@ def test_the_group_map_has_a_discrete_labelled_legend(client):
     for t in legend:  # a number and a label per tier, not a colour alone
         assert f'data-tier="{t["tier"]}"' in html and t["label"] in html
     # the hover text names the tier and the published label
-    assert any(text.split(": ", 1)[1].startswith("3 · trung bình") for text in trace["text"])
+    assert any(text.split(": ", 1)[1].startswith("Nhóm 3 · trung bình") for text in trace["text"])
 
 
 def test_the_group_map_lists_labels_without_a_tier_apart(client):
@@ -295,3 +295,11 @@ def test_display_group_shows_the_band_label_in_the_pages_language():
 def test_no_english_word_on_the_vietnamese_rankings_page(client):
     html = client.get(reverse("dashboard:rankings"), {"year": 2012}).content.decode()
     assert not ENGLISH_WORDS.findall(html)
+
+
+def test_an_import_preview_notes_a_label_without_a_tier():
+    edition = _edition("PAR_INDEX", 2023)
+    assert tiers.import_notes(edition, "B") == []
+    assert "xuất sắc" in tiers.import_notes(edition, "xuất sắc")[0]
+    assert tiers.import_notes(_edition("PAR_INDEX", 2013), "B") == []  # no scheme published: nothing to say
+    assert tiers.import_notes(None, "B") == []
