@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy
 from provinces.inputs import control_characters, formula_like
 from provinces.models import Era, Gazetteer, Province
 from provinces.text import fold, parse_number
+from reports import tiers
 from reports.derived import statistics_deferred
 from reports.figures import ranks_from_scores
 from reports.models import Component, ComponentScore, Edition, Framework, Index, Result, Status
@@ -447,6 +448,7 @@ def validate(data: bytes, filename: str, *, index: Index, year: int, synthetic: 
             outcome.values["rank"] = int(rank) if rank is not None else None
         if "group" in fields:
             outcome.values["group"] = str(_cell(row, fields["group"]))
+            outcome.messages += tiers.import_notes(report.edition, outcome.values["group"])  # label without a tier
         for component, col in comp_cols.items():
             outcome.components[component] = _number(outcome, row, col, component.name, 0, component.max_points)
         _check_sum(outcome, components)

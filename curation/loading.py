@@ -24,6 +24,7 @@ from django.db import transaction
 
 from provinces.models import Era, Gazetteer, Province, Region
 from provinces.text import fold
+from reports import tiers
 from reports.derived import statistics_deferred
 from reports.models import (
     Citation,
@@ -208,6 +209,8 @@ class LoadReport:
     disputed: int = 0
     written: int = 0
     skipped: list[str] = field(default_factory=list)
+    # published group labels that match no band of their edition's scheme: stored, tier left empty
+    unmatched_groups: list[str] = field(default_factory=list)
 
     def write(self, obj, model, identity: dict, values: dict):
         """Create the row, or save it only where ``values`` changed; counts the rows written."""
@@ -223,6 +226,7 @@ class LoadReport:
             f"{self.disputed} disputed figures, {self.written} rows written"
         ]
         lines += [f"  skipped: {reason}" for reason in self.skipped]
+        lines += [f"  group without a tier: {label}" for label in self.unmatched_groups]
         return "\n".join(lines)
 
 
@@ -296,6 +300,7 @@ def _edition_for(index: Index, year: int, edition_specs: dict, frameworks) -> tu
         "status": Status.PUBLISHED,
         "announced_on": datetime.date.fromisoformat(spec["announced_on"]) if spec.get("announced_on") else None,
         "grouping": spec.get("grouping", ""),
+        "group_scheme": spec.get("group_scheme") or None,  # None: no scheme published (as the migration leaves it)
     }
     edition = Edition.objects.filter(index=index, year=year, is_synthetic=False).first()
     if edition is None:
@@ -362,7 +367,10 @@ def _load_results(facts, editions, report) -> dict[tuple[int, int], Result]:
         elif fact.province and fact.metric in (Metric.RANK_OF, Metric.COMPONENT_SCORE, Metric.COMPONENT_RANK):
             grouped[(fact.index.pk, fact.year, fact.province.pk)]  # a result exists even if only parts are stated
     results = {}
-    existing = {(r.edition_id, r.province_id): r for r in Result.objects.filter(edition__is_synthetic=False)}
+    existing = {
+        (r.edition_id, r.province_id): r
+        for r in Result.objects.filter(edition__is_synthetic=False).select_related("edition")
+    }
     for (index_id, year, province_id), by_metric in grouped.items():
         edition = editions[(index_id, year)]
         values = {
@@ -384,6 +392,10 @@ def _load_results(facts, editions, report) -> dict[tuple[int, int], Result]:
             values[field_name] = value if value is not None else values[field_name]
             values["disputed"] |= disputed
             report.disputed += disputed
+        # the tier from the published label in the edition's scheme, never from the score
+        values["tier"] = tiers.tier_of(edition.group_scheme, values["group"])
+        if values["group"] and values["tier"] is None:
+            report.unmatched_groups.append(f"{edition} {by_metric[Metric.GROUP][0].province}: {values['group']!r}")
         results[(edition.pk, province_id)] = report.write(
             existing.get((edition.pk, province_id)), Result, {"edition": edition, "province_id": province_id}, values
         )

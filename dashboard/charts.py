@@ -175,32 +175,42 @@ def distribution_chart(editions, thin: dict[int, list] | None = None) -> dict:
     }
 
 
+# Tiers (reports/tiers.py) on the group map: one fixed colour per tier, the same in every edition, dark to
+# light from tier 1 (ColorBrewer Blues, ordered in lightness so it also reads in grey); a label matching no
+# band of its edition's scheme is drawn apart (index 0), never guessed into a tier. The legend and the
+# hover text carry the tier number and the published label, so colour is never the only cue.
+TIER_COLOURS = {0: "#E69F00", 1: "#08306B", 2: "#2171B5", 3: "#6BAED6", 4: "#C6DBEF"}
+TIER_INK = {0: "#000000", 1: "#FFFFFF", 2: "#FFFFFF", 3: "#000000", 4: "#000000"}
+
+
 def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[int, list[str]] | None = None) -> dict:
     """A choropleth over the 63 shapes (GeoJSON fetched by the page, ``properties.code``).
 
     A 34-era unit is drawn with its predecessors' shapes (``predecessors``: slug → 63-era codes).
-    Units without a figure are not drawn (left blank), never coloured as zero.
+    Units without a figure are not drawn (left blank), never coloured as zero. By group, each unit is
+    coloured by its row's ``tier`` (discrete colours, no colour bar: the page's legend lists each tier's
+    number, published label and thresholds) and its hover text names the tier and the published label.
     """
-    locations, z, text, groups = [], [], [], []
-    group_names = sorted({r["group"] for r in rows if r["group"]})
+    locations, z, text = [], [], []
     for row in rows:
         codes = (predecessors or {}).get(row["slug"]) or ([row["code"]] if row["era"] == Era.UNITS_63 else [])
-        value = row["score"] if by == "score" else (row["group"] or None)
-        if value is None:
-            continue
+        if by == "score":
+            if row["score"] is None:
+                continue
+            value, label = as_float(row["score"]), f"{row['province']}: {row['score']}"
+        else:
+            if not row["group"]:
+                continue
+            value = row.get("tier") or 0
+            label = f"{row['province']}: {row.get('tier_name') or _('chưa xếp bậc')} · {row['group']}"
+        if row["rank"]:
+            label += f" — #{row['rank']}"
         for code in codes:
             if not code:
                 continue
             locations.append(code)
-            if by == "score":
-                z.append(as_float(value))
-            else:
-                z.append(group_names.index(value))
-            label = f"{row['province']}: {value}"
-            if row["rank"]:
-                label += f" — #{row['rank']}"
+            z.append(value)
             text.append(label)
-            groups.append(value)
     trace: dict[str, Any] = {
         "type": "choropleth",
         "featureidkey": "properties.code",
@@ -214,20 +224,14 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
         trace["colorscale"] = "Viridis"
         trace["colorbar"] = {"title": {"text": _("Điểm")}, "thickness": 12}
     else:
-        # one flat band per group (no gradient), so each group is one colour; the table names them too
-        k = max(len(group_names), 1)
+        # one flat band per tier (0 = no tier), fixed so that a tier keeps its colour across editions
+        k = len(TIER_COLOURS)
         scale = []
-        for i, _name in enumerate(group_names):
-            colour = PALETTE[i % len(PALETTE)]
-            scale += [[i / k, colour], [(i + 1) / k, colour]]
-        trace["colorscale"] = scale or [[0, PALETTE[0]], [1, PALETTE[0]]]
+        for i in range(k):
+            scale += [[i / k, TIER_COLOURS[i]], [(i + 1) / k, TIER_COLOURS[i]]]
+        trace["colorscale"] = scale
         trace["zmin"], trace["zmax"] = -0.5, k - 0.5
-        trace["colorbar"] = {
-            "tickvals": list(range(len(group_names))),
-            "ticktext": group_names,
-            "title": {"text": _("Nhóm")},
-            "thickness": 12,
-        }
+        trace["showscale"] = False
     return {
         "data": [trace],
         "layout": base_layout(

@@ -11,11 +11,13 @@ The form is drawn by Django's widgets in ``templates/dashboard/includes/filter_f
 from __future__ import annotations
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from provinces.text import fold
+from reports import tiers
 from reports.models import Result
 
 SORT_FIELDS = ["rank", "province", "score", "change"]
@@ -40,6 +42,50 @@ def sort_choices(components=()) -> list[tuple[str, str]]:
     return choices
 
 
+def tier_choices(scheme=None) -> list[tuple[str, str]]:
+    """Every tier by its canonical name; with the edition's ``scheme``, its published label beside it
+    (“Nhóm 1 (cao nhất) — Nhóm A, từ 80% trở lên”)."""
+    choices = []
+    for value, name in tiers.tier_choices():
+        band = tiers.band_of(scheme, int(value))
+        if band:
+            published = ", ".join(filter(None, [tiers.band_label(band), tiers.range_text(band)]))
+            name = f"{name} — {published}"
+        choices.append((value, name))
+    return choices
+
+
+class TierField(django_filters.fields.ChoiceField):
+    """A tier (``reports/tiers.py``): the band's position in its edition's scheme, 1 = best, the same
+    choice across schemes. A group written the old way (``?group=B``, ``nhóm 1``) is read as the tier
+    every scheme gives that letter or number; any other text is an error shown on the form."""
+
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” không phải là một nhóm: chọn Nhóm 1 (cao nhất) đến Nhóm %(n)s."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value and value not in dict(self.choices):
+            position = tiers.legacy_position(value)
+            return str(position) if position else value
+        return value
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value, "n": tiers.MAX_TIERS},
+            ) from None
+
+
+class TierFilter(django_filters.ChoiceFilter):
+    field_class = TierField
+
+
 class ResultFilterSet(django_filters.FilterSet):
     """Results of one edition: by index and year (which select the edition), region, group, search."""
 
@@ -51,12 +97,7 @@ class ResultFilterSet(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Không có kỳ công bố năm %(value)s cho chỉ số này.")},
     )
     region = django_filters.ChoiceFilter(label=_("Vùng"), method="filter_region", empty_label=_("Cả nước"))
-    group = django_filters.CharFilter(
-        label=_("Nhóm"),
-        field_name="group",
-        lookup_expr="iexact",
-        widget=forms.TextInput(attrs={"list": "groups-held", "autocomplete": "off"}),  # the groups held
-    )
+    group = TierFilter(label=_("Nhóm"), method="filter_tier", empty_label=_("Mọi nhóm"))
     component = django_filters.ChoiceFilter(
         label=_("Xếp hạng theo chỉ số thành phần"), method="filter_noop", empty_label=_("Điểm tổng")
     )
@@ -70,7 +111,9 @@ class ResultFilterSet(django_filters.FilterSet):
         model = Result
         fields = ["index", "year", "region", "group", "component", "q", "sort", "page"]
 
-    def __init__(self, data=None, queryset=None, *, indices=(), years=(), regions=(), components=(), **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, indices=(), years=(), regions=(), components=(), scheme=None, **kwargs
+    ):
         super().__init__(data, queryset, **kwargs)
         # The choices are the page's own (loaded rows), set on this request's form.
         fields = self.form.fields
@@ -79,12 +122,17 @@ class ResultFilterSet(django_filters.FilterSet):
         fields["region"].choices = [(r["code"], r["name"]) for r in regions]
         fields["component"].choices = [(c["key"], c["name"]) for c in components]
         fields["sort"].choices = sort_choices(components)
+        fields["group"].choices = tier_choices(scheme)
 
     def filter_index(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(edition__index__code=value)
 
     def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(edition__year=int(value))
+
+    def filter_tier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """By tier across schemes: tier 1 is A of 2018 and “trên 80%” of 2012 alike (never by score)."""
+        return queryset.filter(tier=int(value))
 
     def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(province__region__code=value)

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from provinces.models import Era, Province, Region
 from provinces.text import fold
+from reports import tiers
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
 
@@ -172,6 +173,18 @@ class Edition(models.Model):
     grouping = models.TextField(
         _("cách phân nhóm"), blank=True, help_text=_("Các nhóm như đã công bố năm đó, ví dụ nhóm A ≥ 90%.")
     )
+    # null, no default: SQLite adds the column in place instead of rebuilding the table (which would drop
+    # the cross-table triggers of migration 0002). Empty (None or []) means no scheme is published.
+    group_scheme = models.JSONField(
+        _("thang nhóm"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Các nhóm như đã công bố, nhóm tốt nhất trước: "
+            '[{"position": 1, "label": "Nhóm A", "label_en": "Group A", "aliases": [], "lower": 90, "upper": null}]. '
+            "Kết quả được xếp bậc theo tên nhóm đã công bố, không theo điểm (reports/tiers.py)."
+        ),
+    )
     is_synthetic = models.BooleanField(_("dữ liệu giả lập"), default=False)
     notes = models.TextField(_("ghi chú"), blank=True)
 
@@ -193,8 +206,28 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"{self.index.short_name} {self.year}"
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        scheme = tiers.scheme_snapshot(self.group_scheme)
+        update_fields = kwargs.get("update_fields")
+        if (
+            not adding
+            and getattr(self, "_loaded_scheme", None) != scheme
+            and (update_fields is None or "group_scheme" in update_fields)
+        ):
+            tiers.refresh_edition(self)  # the scheme changed: its results' tiers follow their labels
+        self._loaded_scheme = scheme
+
     def get_absolute_url(self) -> str:
         return reverse("dashboard:rankings") + f"?index={self.index.code}&year={self.year}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        edition = super().from_db(db, field_names, values)
+        if "group_scheme" in edition.__dict__:  # not deferred: what a save compares with
+            edition._loaded_scheme = tiers.scheme_snapshot(edition.__dict__["group_scheme"])
+        return edition
 
     @property
     def era(self) -> Era:
@@ -205,6 +238,9 @@ class Edition(models.Model):
         return self.status == Status.PUBLISHED
 
     def clean(self) -> None:
+        errors = tiers.validate_scheme(self.group_scheme)
+        if errors:
+            raise ValidationError({"group_scheme": errors})
         if self.framework_id and self.framework.index_id != self.index_id:
             raise ValidationError({"framework": _("Bộ tiêu chí thuộc chỉ số khác.")})
         if self.framework_id and not self.framework.covers(self.year):
@@ -233,6 +269,17 @@ class Result(models.Model):
     )
     rank = models.PositiveSmallIntegerField(_("thứ hạng"), null=True, blank=True, validators=[MinValueValidator(1)])
     group = models.CharField(_("nhóm"), max_length=80, blank=True, help_text=_("Như đã công bố, ví dụ B, nhóm tốt."))
+    # The position of the published group in its edition's scheme (1 = best), from the label only, never
+    # from the score; empty when the label matches no band (reports/tiers.py). Derived: no history.
+    tier = models.PositiveSmallIntegerField(
+        _("bậc nhóm"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Vị trí của nhóm đã công bố trong thang nhóm của kỳ (1 = cao nhất), theo tên nhóm, không theo điểm."
+        ),
+    )
     # Deltas as a source states them; used only where the previous result itself is not held.
     reported_score_delta = models.DecimalField(_("tăng/giảm điểm (theo nguồn)"), null=True, blank=True, **SCORE_DIGITS)
     reported_rank_delta = models.SmallIntegerField(_("tăng/giảm bậc (theo nguồn)"), null=True, blank=True)
@@ -241,7 +288,7 @@ class Result(models.Model):
     )
 
     objects = ResultQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["tier"])
 
     class Meta:
         ordering = ["edition", "rank", "province__name"]
@@ -269,6 +316,13 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province.name} — {self.edition}"
+
+    def save(self, *args, **kwargs):
+        # the tier follows the published label on every save (admin, import, confirmation, loader)
+        self.tier = tiers.tier_of(self.edition.group_scheme, self.group) if self.edition_id else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "tier"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

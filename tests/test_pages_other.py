@@ -99,7 +99,9 @@ def test_map_draws_units_with_a_score_and_the_same_data_as_a_table(client):
 
 def test_map_by_group(client):
     response = client.get(reverse("dashboard:map"), {"year": 2015, "by": "group"})
-    assert response.context["chart"]["data"][0]["colorbar"]["ticktext"]
+    # discrete colours by tier with the page's legend instead of a colour bar (tests/test_tiers.py)
+    assert response.context["chart"]["data"][0]["showscale"] is False
+    assert [t["label"] for t in response.context["legend"]["tiers"]] == ["Nhóm A", "Nhóm B", "Nhóm C"]
 
 
 @pytest.mark.parametrize(("params", "status"), [({"year": "abc"}, 400), ({"year": 1999}, 404), ({"by": "x"}, 400)])

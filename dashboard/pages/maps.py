@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dashboard.charts import choropleth
+from dashboard.charts import TIER_COLOURS, TIER_INK, choropleth
 from dashboard.queries import (
     BadRequest,
     computes_ranks,
@@ -23,7 +23,7 @@ from dashboard.queries import (
     visible_editions,
 )
 from provinces.models import Era
-from reports import figures
+from reports import figures, tiers
 from reports.figures import RESULT_ORDER
 from reports.visibility import Viewer
 
@@ -59,7 +59,7 @@ def map_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
     rows = []
     for r in results:
         r.edition = edition
-        rows.append(result_row(r, figures.NO_CHANGE, getattr(r, "effective_rank", r.rank)))
+        rows.append(tier_row(result_row(r, figures.NO_CHANGE, getattr(r, "effective_rank", r.rank)), r, edition))
     undrawn = coverage.with_any - drawable
     return {
         "indices": index_choices(editions),
@@ -69,8 +69,42 @@ def map_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         "index": edition.index,
         "by": by,
         "rows": figures.sort_rows(rows, "rank"),
+        "legend": tier_legend(edition, rows),
         "coverage": coverage,
         "undrawn": undrawn,
         "undrawn_url": reverse("dashboard:rankings") + "?" + urlencode({"index": index_code, "year": edition.year}),
         "chart": choropleth(edition, rows, by, predecessor_codes() if edition.era == Era.UNITS_34 else None),
+    }
+
+
+def tier_row(row: dict, result, edition) -> dict:
+    """A map row with its tier (reports/tiers.py): the tier number and canonical name, and the group as the
+    page shows it (the band's published label in the page's language; a label without a tier as stored)."""
+    row["tier"] = result.tier
+    row["tier_name"] = tiers.tier_name(result.tier)
+    row["group_published"] = result.group
+    row["group"] = tiers.display_group(edition.group_scheme, result.tier, result.group)
+    return row
+
+
+def tier_legend(edition, rows: list[dict]) -> dict:
+    """The group map's legend: every band of the edition's scheme, best first, with its tier number,
+    published label, thresholds where published, colour and how many units drawn are in it; and the
+    published labels that match no band (drawn apart, not guessed into a tier)."""
+    counts: dict[int, int] = {}
+    untiered: dict[str, int] = {}
+    for row in rows:
+        if row["tier"]:
+            counts[row["tier"]] = counts.get(row["tier"], 0) + 1
+        elif row["group"]:
+            untiered[row["group"]] = untiered.get(row["group"], 0) + 1
+    entries = [
+        entry | {"colour": TIER_COLOURS[entry["tier"]], "ink": TIER_INK[entry["tier"]]}
+        for entry in tiers.legend(edition.group_scheme, counts)
+    ]
+    return {
+        "tiers": entries,
+        "untiered": [{"label": label, "count": n} for label, n in sorted(untiered.items())],
+        "untiered_colour": TIER_COLOURS[0],
+        "untiered_ink": TIER_INK[0],
     }
