@@ -109,3 +109,9 @@ def test_citation_cff_is_cff_1_2_0():
     assert data["message"] and data["title"] and data["license"] == "CC-BY-4.0"
     assert all("name" in a or "family-names" in a for a in data["authors"])
     assert any("Bộ Nội vụ" in a["name"] for ref in data["references"] for a in ref["authors"])
+
+
+def test_the_about_page_links_the_package_and_names_the_licence(client, real_data):
+    page = client.get("/gioi-thieu-du-lieu/").content.decode()
+    assert 'href="/api/v1/dataset.zip"' in page and 'href="/api/v1/"' in page
+    assert "CC BY 4.0" in page and "Bộ Nội vụ" in page
