@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reports",
     "sources",
     "dashboard",
+    "opendata",
     "curation",
 ]
 

@@ -1,4 +1,4 @@
-"""URL map: the dashboard (reports), admin, sign-in, language switch."""
+"""URL map: the dashboard (reports), admin, sign-in, language switch, the open-data API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the open-data API and data package: outside any language prefix (opendata/urls.py)
+    path("api/v1/", include("opendata.urls")),
 ]
