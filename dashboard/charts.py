@@ -128,8 +128,9 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
         "y": labels,
         "text": [number(v) for v in values],
         "textposition": "inside",
-        "insidetextanchor": "end",
-        "textfont": {"color": "#ffffff"},
+        # at the start of the bar: clear of the average's line near the end, never clipped on a phone
+        "insidetextanchor": "start",
+        "textfont": {"color": ["#000000" if r["disputed"] else "#ffffff" for r in plotted]},
         "cliponaxis": False,
         "marker": {
             "color": [PALETTE[1] if r["disputed"] else PALETTE[0] for r in plotted],

@@ -75,6 +75,41 @@
     });
   }
 
+  // Phones: narrower margins, a smaller legend, and a map whose colour bar lies under it instead of
+  // taking a fifth of the width beside it.
+  function fitToWidth(el, fig) {
+    var width = el.clientWidth || window.innerWidth;
+    var layout = fig.layout = fig.layout || {};
+    if (layout.geo && !(layout.geo.projection && layout.geo.projection.type)) {
+      // fitted to the shapes in Mercator, the map fills its box (the default projection drew it ~60 px wide)
+      layout.geo.projection = { type: "mercator" };
+    }
+    if (width >= 560) { return fig; }
+    var margin = layout.margin = layout.margin || {};
+    if (margin.l > 50) { margin.l = 50; }
+    if (margin.r > 12) { margin.r = 12; }
+    if (layout.legend) { layout.legend.font = { size: 11 }; }
+    var x = layout.xaxis;
+    if (x && x.dtick === 1 && x.range && x.range[1] - x.range[0] > 8) { x.dtick = 2; }  // every other year
+    if (layout.geo) {
+      fig.data.forEach(function (trace) {
+        if (trace.type === "choropleth" && trace.colorbar) {
+          trace.colorbar.orientation = "h";
+          trace.colorbar.x = 0.5;
+          trace.colorbar.xanchor = "center";
+          trace.colorbar.y = 0;
+          trace.colorbar.yanchor = "top";
+          trace.colorbar.len = 0.9;
+          trace.colorbar.thickness = 10;
+          if (trace.colorbar.title) { trace.colorbar.title.side = "top"; }
+        }
+      });
+      margin.b = Math.max(margin.b || 0, 70);
+      layout.height = Math.min(layout.height || 560, Math.round(width * 1.15) + 70);
+    }
+    return fig;
+  }
+
   function inView(el) {
     var r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
@@ -100,6 +135,7 @@
         return;
       }
       return loadPlotly().then(function (Plotly) {
+        fitToWidth(el, fig);
         return Plotly.newPlot(el, fig.data, fig.layout || {}, config);
       }).then(function () { announce(el); });
     });
