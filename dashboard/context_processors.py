@@ -38,7 +38,9 @@ def dashboard(request: HttpRequest) -> dict:
     for (_name, label), url in zip(NAVIGATION, urls, strict=True):
         current = path == url if url == "/" else path.startswith(url)
         navigation.append({"url": url, "label": label, "current": current})
-    site_urls = dict(zip((n.split(":")[-1] for n in SITE_URLS), _reversed(SITE_URLS, prefix, urlconf, language), strict=True))
+    site_urls = dict(
+        zip((n.split(":")[-1] for n in SITE_URLS), _reversed(SITE_URLS, prefix, urlconf, language), strict=True)
+    )
     return {
         "synthetic_dataset": settings.CCHC_DATASET == "synthetic",
         "navigation": navigation,

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dashboard.queries import localized
-from reports.models import Metric
 from dashboard.tables import ArticleList, ComponentTable, GapsTable, RankingsTable, SeriesTables, TrendTable
+from reports.models import Metric
 
 register = template.Library()
 
