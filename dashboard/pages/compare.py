@@ -234,7 +234,7 @@ def compare_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
                     else None
                 )
             component_table.append({"name": name, "max_points": max_points, "cells": cells})
-    results = [r for u in units for r in u["by_year"].values()]
+    shown = [r for u in units for r in u["by_year"].values()]
     score_data, rank_data = [], []
     for i, u in enumerate(units):
         by_year = u["by_year"]
@@ -262,5 +262,5 @@ def compare_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         "component_table": component_table,
         "years_held": held_years,
         "score_chart": compare_score_chart(score_data, years),
-        "rank_chart": rank_chart(rank_data, max((r.edition.units_ranked or 0 for r in results), default=0), years),
+        "rank_chart": rank_chart(rank_data, max((r.edition.units_ranked or 0 for r in shown), default=0), years),
     }
