@@ -1,5 +1,12 @@
-"""URL map: the dashboard (reports), admin, sign-in, language switch, the open-data API."""
+"""URL map: the dashboard (reports), admin, sign-in, language switch, the open-data API.
 
+The pages are language-prefixed by ``i18n_patterns`` with ``prefix_default_language=False``: Vietnamese at
+the paths as they always were (``/xep-hang/``), English under ``/en/`` (``/en/xep-hang/``). The URL alone
+decides the language, so a shared link opens in the language it was copied in. The admin and the
+``set_language`` view (kept for old forms: it redirects to the page in the chosen language) stay outside.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,8 +14,13 @@ from django.urls import include, path
 from provinces.auth import ThrottledAuthenticationForm
 
 urlpatterns = [
-    path("", include("dashboard.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # the open-data API and data package: outside any language prefix (opendata/urls.py)
+    path("api/v1/", include("opendata.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("dashboard.urls")),
     # sign-in with repeated failures throttled; the rest of django.contrib.auth.urls as is
     path(
         "accounts/login/",
@@ -16,7 +28,5 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    # the open-data API and data package: outside any language prefix (opendata/urls.py)
-    path("api/v1/", include("opendata.urls")),
-]
+    prefix_default_language=False,
+)

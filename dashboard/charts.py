@@ -1,6 +1,17 @@
 """Plotly figures as plain dicts (a dict costs microseconds, ``graph_objects`` milliseconds), drawn in the page by
 the local Plotly bundle. Colours are Okabe-Ito, lines also differ by dash and marker, so no chart relies
 on colour alone.
+
+Rules every chart follows (a statistician would sign them):
+
+- **Bars start at zero** (the index's scale, 0–100, or a component's maximum): a bar's length is its value.
+- **Rank axes are whole numbers**, 1 at the top, spanning 1 to the number of units ranked (63 before
+  July 2025, 34 after): :func:`rank_axis`.
+- **Numbers by kind and language**: ranks and counts as integers, scores with two decimals; the decimal
+  and thousands separators of the page's language, in text written here (:func:`number`) and in what
+  Plotly formats itself (``layout.separators``: ``",."`` in Vietnamese, ``".,"`` in English, used by
+  tick labels and by hover templates such as ``%{y:.2f}``).
+- **Legends below the plot**, clear of the axis title; the mode bar shows on hover only (static/js/charts.js).
 """
 
 from __future__ import annotations
@@ -8,6 +19,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from provinces.models import Era
@@ -28,26 +41,77 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 
 PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
+# Units ranked when an edition does not say (the 63 units before July 2025).
+DEFAULT_UNITS_RANKED = 63
+
 
 def as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def separators() -> str:
+    """Plotly's ``layout.separators`` for the current language: decimal mark, then thousands mark."""
+    return ".," if (get_language() or "vi").startswith("en") else ",."
+
+
+def number(value, digits: int = 2) -> str:
+    """A number written in the current language: ``81,20`` / ``81.20`` (digits=2), ``125.430`` / ``125,430``
+    (digits=0: ranks and counts)."""
+    if value is None:
+        return ""
+    if digits == 0:
+        return number_format(int(round(value)), 0, force_grouping=True)
+    return number_format(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits)), digits)
+
+
 def base_layout(**extra) -> dict:
     layout = {
         "font": PLOT_FONT,
+        "separators": separators(),
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "y": -0.2},
+        # below the plot and its axis title (container coordinates: never over the data or the mode bar)
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
         "hovermode": "closest",
     }
     layout.update(extra)
     return layout
 
 
+def with_legend(height: int, traces: int, **extra) -> dict:
+    """A layout whose bottom margin holds the legend below the plot (one line per ~2 entries on a phone)."""
+    rows = 0 if traces < 2 else (traces + 1) // 2
+    layout = base_layout(height=height + 22 * rows, **extra)
+    layout["margin"] = layout["margin"] | {"b": 50 + 22 * rows}
+    layout["showlegend"] = traces >= 2
+    return layout
+
+
+def rank_axis(units: int | None, title: str) -> dict:
+    """A rank axis: whole numbers, 1 at the top, from 1 to the number of units ranked."""
+    units = units or DEFAULT_UNITS_RANKED
+    ticks = [1] + [k for k in range(10, units, 10) if units - k >= 5] + [units]
+    return {
+        "range": [units + 0.5, 0.5],  # reversed: 1 (the best) at the top
+        "autorange": False,
+        "tickmode": "array",
+        "tickvals": ticks,
+        "tickformat": "d",
+        "zeroline": False,
+        "title": {"text": title},
+    }
+
+
+def year_axis(years: list[int]) -> dict:
+    axis: dict[str, Any] = {"dtick": 1, "tickformat": "d"}
+    if years:
+        axis["range"] = [min(years) - 0.5, max(years) + 0.5]
+    return axis
+
+
 def rankings_chart(rows: list[dict], national: figures.Average, component: dict | None, edition: Edition) -> dict:
-    """Horizontal bars of the rows shown, in their order, with the national average marked."""
+    """Horizontal bars of the rows shown, in their order, from zero, with the national average marked."""
     if component:
         plotted = [r for r in rows if (r["components"].get(component["key"]) or {}).get("score") is not None]
         values = [as_float(r["components"][component["key"]]["score"]) for r in plotted]
@@ -62,8 +126,12 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
         "orientation": "h",
         "x": values,
         "y": labels,
-        "text": [f"{v:.2f}".replace(".", ",") if v is not None else "" for v in values],
-        "textposition": "auto",
+        "text": [number(v) for v in values],
+        "textposition": "inside",
+        # at the start of the bar: clear of the average's line near the end, never clipped on a phone
+        "insidetextanchor": "start",
+        "textfont": {"color": ["#000000" if r["disputed"] else "#ffffff" for r in plotted]},
+        "cliponaxis": False,
         "marker": {
             "color": [PALETTE[1] if r["disputed"] else PALETTE[0] for r in plotted],
             "pattern": {"shape": ["/" if r["disputed"] else "" for r in plotted]},
@@ -92,26 +160,25 @@ def rankings_chart(rows: list[dict], national: figures.Average, component: dict 
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
+                "xanchor": "right",
                 "text": (
-                    _("TB cả nước %(value)s")
+                    _("TB cả nước %(value)s") % {"value": number(national.value)}
                     if national.kind == "published"
                     else _("TB %(units)s/%(total)s đơn vị %(value)s")
-                    % {"units": national.units, "total": national.units_total, "value": "%(value)s"}
-                )
-                % {"value": f"{national.value:.2f}".replace(".", ",")},
+                    % {"units": national.units, "total": national.units_total, "value": number(national.value)}
+                ),
                 "showarrow": False,
             }
         )
-    lowest = min(
-        [v for v in values if v is not None] + ([as_float(national.value)] if national.is_drawable else []), default=0
-    )
+    # From zero: the whole scale (0–100), or a component's stated maximum, else the largest value.
+    top = 100.0 if not component else as_float(component.get("max_points")) or max(values, default=0) * 1.05
     return {
         "data": [trace],
         "layout": base_layout(
-            height=max(240, 28 * len(plotted) + 80),
-            margin={"l": 200, "r": 30, "t": 40, "b": 40},
-            yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"range": [max(0, lowest - 5), 100 if not component else None], "title": {"text": title}},
+            height=max(240, 26 * len(plotted) + 80),
+            margin={"l": 10, "r": 16, "t": 40, "b": 40},
+            yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12}},
+            xaxis={"range": [0, top], "rangemode": "tozero", "title": {"text": title}, "fixedrange": True},
             shapes=shapes,
             annotations=annotations,
             showlegend=False,
@@ -143,6 +210,7 @@ def distribution_chart(editions, thin: dict[int, list] | None = None) -> dict:
                 "line": {"color": PALETTE[0]},
                 "fillcolor": "rgba(0,114,178,0.12)",
                 "hoverinfo": "x+y",
+                "yhoverformat": ".2f",
             }
         )
     points = [(names[e.year], name, score) for e in held for name, score in thin.get(e.year, ())]
@@ -164,7 +232,7 @@ def distribution_chart(editions, thin: dict[int, list] | None = None) -> dict:
         "layout": base_layout(
             height=380,
             showlegend=bool(points and boxed),
-            yaxis={"title": {"text": _("Điểm")}},
+            yaxis={"title": {"text": _("Điểm")}, "tickformat": ".0f"},
             xaxis={
                 "title": {"text": _("Năm kết quả (số đơn vị có điểm)")},
                 "type": "category",
@@ -287,6 +355,7 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
                 # every year, None where no score is held: the line breaks instead of bridging the gap
                 "x": years,
                 "y": [as_float(by_year[y]["score"]) if y in by_year else None for y in years],
+                "hovertemplate": "%{x}: %{y:.2f}<extra>" + s["name"][:40] + "</extra>",
                 "line": {"color": PALETTE[i % len(PALETTE)], "width": 3 if i == 0 else 2, "dash": DASHES[i % 6]},
                 "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
                 "connectgaps": False,
@@ -324,10 +393,27 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
     shapes, annotations = _break_shapes(breaks)
     return {
         "data": data,
-        "layout": base_layout(
-            height=380,
-            xaxis={"dtick": 1, "range": [min(years) - 0.5, max(years) + 0.5] if years else None},
-            yaxis={"title": {"text": _("Điểm")}},
+        "layout": with_legend(
+            360,
+            len(data),
+            xaxis=year_axis(years),
+            yaxis={"title": {"text": _("Điểm")}, "tickformat": ".0f"},
+            shapes=shapes,
+            annotations=annotations,
+        ),
+    }
+
+
+def rank_chart(data: list[dict], units_ranked: int | None, years: list[int], breaks: list[dict] = ()) -> dict:
+    """Ranks over the years (one trace per unit): whole numbers, 1 at the top, 1 to the units ranked."""
+    shapes, annotations = _break_shapes(list(breaks))
+    return {
+        "data": data,
+        "layout": with_legend(
+            320,
+            len(data),
+            xaxis=year_axis(years),
+            yaxis=rank_axis(units_ranked, _("Thứ hạng (1 = cao nhất)")),
             shapes=shapes,
             annotations=annotations,
         ),
@@ -336,6 +422,7 @@ def province_score_chart(series: list[dict], trend_rows: list[dict], years: list
 
 def province_rank_chart(series: list[dict], years: list[int], breaks: list[dict]) -> dict:
     data = []
+    units = [p["units_ranked"] for s in series for p in s["rows"] if p["rank"] is not None and p["units_ranked"]]
     for i, s in enumerate(series):
         by_year = {p["year"]: p for p in s["rows"] if p["rank"] is not None}
         data.append(
@@ -351,25 +438,29 @@ def province_rank_chart(series: list[dict], years: list[int], breaks: list[dict]
                 "marker": {"symbol": SYMBOLS[i % 6], "size": 8},
             }
         )
-    shapes, annotations = _break_shapes(breaks)
+    return rank_chart(data, max(units, default=None), years, breaks)
+
+
+def compare_score_chart(data: list[dict], years: list[int]) -> dict:
+    """Scores of the units compared, one trace each."""
+    for trace in data:
+        trace.setdefault("hovertemplate", "%{x}: %{y:.2f}<extra>" + str(trace.get("name", ""))[:40] + "</extra>")
     return {
         "data": data,
-        "layout": base_layout(
-            height=320,
-            xaxis={"dtick": 1, "range": [min(years) - 0.5, max(years) + 0.5] if years else None},
-            yaxis={"autorange": "reversed", "title": {"text": _("Thứ hạng (1 = cao nhất)")}},
-            shapes=shapes,
-            annotations=annotations,
+        "layout": with_legend(
+            340, len(data), xaxis=year_axis(years), yaxis={"title": {"text": _("Điểm")}, "tickformat": ".0f"}
         ),
     }
 
 
 def component_chart(component_series: list[dict], breaks: list[dict]) -> dict:
     data = []
+    years: set[int] = set()
     for i, entry in enumerate(component_series):
         points = [p for p in entry["points"] if p["pct"] is not None]
         if not points:
             continue
+        years.update(p["year"] for p in points)
         data.append(
             {
                 "type": "scatter",
@@ -385,10 +476,11 @@ def component_chart(component_series: list[dict], breaks: list[dict]) -> dict:
     shapes, annotations = _break_shapes(breaks)
     return {
         "data": data,
-        "layout": base_layout(
-            height=360,
-            xaxis={"dtick": 1},
-            yaxis={"title": {"text": _("% điểm tối đa")}, "range": [0, 105]},
+        "layout": with_legend(
+            340,
+            len(data),
+            xaxis=year_axis(sorted(years)),
+            yaxis={"title": {"text": _("% điểm tối đa")}, "range": [0, 105], "tickformat": ".0f"},
             shapes=shapes,
             annotations=annotations,
         ),

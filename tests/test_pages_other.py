@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from provinces.models import Province
 from reports.models import SourceArticle
@@ -169,10 +170,26 @@ def test_vietnamese_is_the_default(client):
     assert "Xếp hạng" in html
 
 
+def test_the_url_decides_the_language(client):
+    # an English browser or cookie does not turn a Vietnamese URL into English, and /en/ is English for all
+    client.cookies["django_language"] = "en"
+    html = client.get("/xep-hang/?year=2023", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="vi">' in html
+    html = client.get("/en/xep-hang/?year=2023", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<html lang="en">' in html and "Rankings" in html
+    assert '<link rel="alternate" hreflang="vi" href="http://testserver/xep-hang/?year=2023">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/xep-hang/?year=2023">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/xep-hang/?year=2023">' in html
+    assert '<a href="/xep-hang/?year=2023" hreflang="vi" lang="vi" rel="alternate">Tiếng Việt</a>' in html
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/gioi-thieu-du-lieu/").status_code == 200
+
+
 def test_the_language_switch_gives_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("dashboard:rankings")})
     assert response.status_code == 302
-    html = client.get(reverse("dashboard:rankings")).content.decode()
+    assert response["Location"] == "/en/xep-hang/"  # the same page under /en/: the URL holds the language
+    html = client.get(response["Location"]).content.decode()
     assert '<html lang="en">' in html
     assert "Rankings" in html
     assert "units with a score" in html
@@ -180,8 +197,9 @@ def test_the_language_switch_gives_english(client):
 
 
 def test_english_downloads_have_english_headers(client):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    response = client.get(reverse("dashboard:rankings"), {"year": 2023, "format": "json"})
+    with translation.override("en"):
+        url = reverse("dashboard:rankings")
+    response = client.get(url, {"year": 2023, "format": "json"})
     import json
 
     data = json.loads(response.content)
@@ -229,7 +247,7 @@ def test_the_header_offers_sign_in_with_a_way_back(client):
     html = client.get(reverse("dashboard:rankings")).content.decode()
     assert f'href="{reverse("login")}?next=/xep-hang/"' in html
     assert f'<a class="brand" href="{reverse("dashboard:home")}">' in html
-    assert f'action="{reverse("set_language")}"' in html
+    assert '<a href="/en/xep-hang/" hreflang="en" lang="en" rel="alternate">English</a>' in html
     assert f'<a href="{reverse("dashboard:rankings")}" aria-current="page">' in html
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dashboard.charts import DASHES, PALETTE, SYMBOLS, as_float, base_layout
+from dashboard.charts import DASHES, PALETTE, SYMBOLS, as_float, compare_score_chart, rank_chart
 from dashboard.queries import BadRequest, index_choices, localized, pick_index, visible_editions
 from provinces.models import Era, Province
 from provinces.text import fold
@@ -234,6 +234,7 @@ def compare_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
                     else None
                 )
             component_table.append({"name": name, "max_points": max_points, "cells": cells})
+    shown = [r for u in units for r in u["by_year"].values()]
     score_data, rank_data = [], []
     for i, u in enumerate(units):
         by_year = u["by_year"]
@@ -260,14 +261,6 @@ def compare_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         "component_year": component_year,
         "component_table": component_table,
         "years_held": held_years,
-        "score_chart": {
-            "data": score_data,
-            "layout": base_layout(height=360, xaxis={"dtick": 1}, yaxis={"title": {"text": _("Điểm")}}),
-        },
-        "rank_chart": {
-            "data": rank_data,
-            "layout": base_layout(
-                height=320, xaxis={"dtick": 1}, yaxis={"autorange": "reversed", "title": {"text": _("Thứ hạng")}}
-            ),
-        },
+        "score_chart": compare_score_chart(score_data, years),
+        "rank_chart": rank_chart(rank_data, max((r.edition.units_ranked or 0 for r in shown), default=0), years),
     }

@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dashboard.queries import localized
 from dashboard.tables import ArticleList, ComponentTable, GapsTable, RankingsTable, SeriesTables, TrendTable
+from reports.models import Metric
 
 register = template.Library()
 
@@ -34,6 +36,40 @@ def score(value, digits: int = 2):
     if value is None or value == "":
         return missing()
     return floatformat(value, digits)
+
+
+# Figures that are whole numbers by kind: ranks, numbers of units, places moved, numbers of dossiers.
+INTEGER_METRICS = (
+    Metric.RANK,
+    Metric.RANK_OF,
+    Metric.RANK_DELTA,
+    Metric.COMPONENT_RANK,
+    Metric.COMPONENT_RANK_DELTA,
+    Metric.DOSSIER_RECEIVED,
+    Metric.DOSSIER_ON_TIME,
+    Metric.DOSSIER_LATE,
+    Metric.DOSSIER_PENDING,
+)
+
+
+def _integer_kind(metric) -> bool:
+    if metric in INTEGER_METRICS:  # a key ("rank")
+        return True
+    return str(metric) in {str(m.label) for m in INTEGER_METRICS}  # or its label in the current language
+
+
+@register.filter
+def stated(value, metric=""):
+    """A figure as a source states it, formatted by its kind (``metric``: the key or its label): ranks and
+    counts as whole numbers (17, 125.430 in Vietnamese, 125,430 in English), scores with two decimals,
+    text as it is."""
+    if value is None or value == "":
+        return missing()
+    if not isinstance(value, Decimal | int | float):
+        return value
+    if _integer_kind(metric):
+        return number_format(value, 0, force_grouping=True)
+    return floatformat(value, 2)
 
 
 @register.filter

@@ -1,10 +1,45 @@
-/* Draw every Plotly chart of the page from the figure the server wrote with json_script.
+/* Draw the page's Plotly charts from the figures the server wrote with json_script, only when they are needed.
    <div class="plot" data-figure="ID"> reads <script id="ID" type="application/json">{data, layout}</script>;
-   data-geojson="URL" makes choropleth traces use the shapes fetched from URL (same site). */
+   data-geojson="URL" makes choropleth traces use the shapes fetched from URL (same site, the URL built by
+   Django in the page's language, so it works under /en/ too).
+
+   The page is usable before any chart: this script is small and deferred; the Plotly bundle
+   (<script data-plotly-src> below the charts) is loaded once, lazily, when the first chart comes within
+   a screen of the viewport (IntersectionObserver), and each chart is drawn when it nears the viewport,
+   one chart per task so that no single long task holds the page. A drawn chart gets data-drawn="1" and
+   fires "cchc:chart-drawn" (bubbling); when every chart then in view is drawn, window gets
+   "cchc:charts-in-view-drawn". Without IntersectionObserver every chart is drawn at once. */
 (function () {
   "use strict";
-  var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang || "vi" };
+  var config = {
+    responsive: true,
+    displaylogo: false,
+    // the mode bar shows while the pointer is over the chart (a tap on a phone), never over the legend
+    displayModeBar: "hover",
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+    locale: document.documentElement.lang || "vi"
+  };
   var geojsonCache = {};
+  var plotlyLoading = null;
+  var queue = [];
+  var drawing = false;
+
+  function loadPlotly() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!plotlyLoading) {
+      var holder = document.querySelector("[data-plotly-src]");
+      plotlyLoading = new Promise(function (resolve, reject) {
+        if (!holder) { reject(new Error("no data-plotly-src")); return; }
+        var script = document.createElement("script");
+        script.src = holder.getAttribute("data-plotly-src");
+        script.async = true;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () { reject(new Error("Plotly bundle failed to load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
 
   function fetchGeojson(url) {
     if (!geojsonCache[url]) {
@@ -16,47 +51,140 @@
     return geojsonCache[url];
   }
 
-  function draw(el) {
+  function figureOf(el) {
     var source = document.getElementById(el.dataset.figure);
-    if (!source) { return; }
+    if (!source) { return null; }
     var figure = JSON.parse(source.textContent);
-    var ready = Promise.resolve(figure);
-    if (el.dataset.geojson) {
-      ready = fetchGeojson(el.dataset.geojson).then(function (geojson) {
-        figure.data.forEach(function (trace) { if (trace.type === "choropleth") { trace.geojson = geojson; } });
-        if (figure.base) {
-          // Every shape in light grey underneath: units without a figure show as missing, never as 0.
-          var features = geojson.features;
-          figure.data.unshift({
-            type: "choropleth", geojson: geojson, featureidkey: "properties.code",
-            locations: features.map(function (f) { return f.properties.code; }),
-            z: features.map(function () { return 0; }),
-            text: features.map(function (f) { return f.properties.name + ": " + figure.base.missing; }),
-            hovertemplate: "%{text}<extra></extra>",
-            colorscale: [[0, "#e5e7eb"], [1, "#e5e7eb"]], showscale: false,
-            marker: { line: { color: "#ffffff", width: 0.6 } }
-          });
-        }
-        return figure;
-      });
+    if (!el.dataset.geojson) { return Promise.resolve(figure); }
+    return fetchGeojson(el.dataset.geojson).then(function (geojson) {
+      figure.data.forEach(function (trace) { if (trace.type === "choropleth") { trace.geojson = geojson; } });
+      if (figure.base) {
+        // Every shape in light grey underneath: units without a figure show as missing, never as 0.
+        var features = geojson.features;
+        figure.data.unshift({
+          type: "choropleth", geojson: geojson, featureidkey: "properties.code",
+          locations: features.map(function (f) { return f.properties.code; }),
+          z: features.map(function () { return 0; }),
+          text: features.map(function (f) { return f.properties.name + ": " + figure.base.missing; }),
+          hovertemplate: "%{text}<extra></extra>",
+          colorscale: [[0, "#e5e7eb"], [1, "#e5e7eb"]], showscale: false,
+          marker: { line: { color: "#ffffff", width: 0.6 } }
+        });
+      }
+      return figure;
+    });
+  }
+
+  // Phones: narrower margins, a smaller legend, and a map whose colour bar lies under it instead of
+  // taking a fifth of the width beside it.
+  function fitToWidth(el, fig) {
+    var width = el.clientWidth || window.innerWidth;
+    var layout = fig.layout = fig.layout || {};
+    if (layout.geo && !(layout.geo.projection && layout.geo.projection.type)) {
+      // fitted to the shapes in Mercator, the map fills its box (the default projection drew it ~60 px wide)
+      layout.geo.projection = { type: "mercator" };
     }
+    if (width >= 560) { return fig; }
+    var margin = layout.margin = layout.margin || {};
+    if (margin.l > 50) { margin.l = 50; }
+    if (margin.r > 12) { margin.r = 12; }
+    if (layout.legend) { layout.legend.font = { size: 11 }; }
+    var x = layout.xaxis;
+    if (x && x.dtick === 1 && x.range && x.range[1] - x.range[0] > 8) { x.dtick = 2; }  // every other year
+    if (layout.geo) {
+      fig.data.forEach(function (trace) {
+        if (trace.type === "choropleth" && trace.colorbar) {
+          trace.colorbar.orientation = "h";
+          trace.colorbar.x = 0.5;
+          trace.colorbar.xanchor = "center";
+          trace.colorbar.y = 0;
+          trace.colorbar.yanchor = "top";
+          trace.colorbar.len = 0.9;
+          trace.colorbar.thickness = 10;
+          if (trace.colorbar.title) { trace.colorbar.title.side = "top"; }
+        }
+      });
+      margin.b = Math.max(margin.b || 0, 70);
+      layout.height = Math.min(layout.height || 560, Math.round(width * 1.15) + 70);
+    }
+    return fig;
+  }
+
+  function inView(el) {
+    var r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
+  }
+
+  function announce(el) {
+    el.dataset.drawn = "1";
+    el.dispatchEvent(new CustomEvent("cchc:chart-drawn", { bubbles: true }));
+    var waiting = Array.prototype.filter.call(document.querySelectorAll(".plot[data-figure]"), function (p) {
+      return !p.dataset.drawn && inView(p);
+    });
+    if (!waiting.length) { window.dispatchEvent(new CustomEvent("cchc:charts-in-view-drawn")); }
+  }
+
+  function draw(el) {
+    var ready = figureOf(el);
+    if (!ready) { return Promise.resolve(); }
     return ready.then(function (fig) {
       if (!fig.data || !fig.data.length) {
         el.classList.add("empty");
         el.textContent = el.dataset.empty || "—";
+        announce(el);
         return;
       }
-      return Plotly.newPlot(el, fig.data, fig.layout || {}, config);
+      return loadPlotly().then(function (Plotly) {
+        fitToWidth(el, fig);
+        return Plotly.newPlot(el, fig.data, fig.layout || {}, config);
+      }).then(function () { announce(el); });
     });
   }
 
-  function drawAll() {
-    document.querySelectorAll(".plot[data-figure]").forEach(draw);
+  // One chart per task: the browser can paint and answer input between two charts.
+  function pump() {
+    if (drawing || !queue.length) { return; }
+    drawing = true;
+    var el = queue.shift();
+    draw(el).catch(function (error) {
+      el.classList.add("empty");
+      if (window.console) { console.warn(error); }
+    }).then(function () {
+      drawing = false;
+      setTimeout(pump, 0);
+    });
+  }
+
+  function request(el) {
+    if (el.dataset.queued) { return; }
+    el.dataset.queued = "1";
+    queue.push(el);
+    pump();
+  }
+
+  function start() {
+    var plots = document.querySelectorAll(".plot[data-figure]");
+    if (!plots.length) { return; }
+    if (!("IntersectionObserver" in window)) {
+      plots.forEach(request);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          request(entry.target);
+        }
+      });
+    }, { rootMargin: "300px 0px" });
+    plots.forEach(function (el) { observer.observe(el); });
+    // Printing shows every chart.
+    window.addEventListener("beforeprint", function () { plots.forEach(request); });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawAll();
+    start();
   }
 })();

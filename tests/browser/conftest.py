@@ -8,7 +8,9 @@ Fixtures
                         exception, or requested anything outside this machine.
 
 Helpers (plain functions, ``from tests.browser.conftest import ...``)
-    assert_chart_rendered(page, selector, timeout=...)  -> Locator of the svg
+    assert_chart_rendered(page, selector, timeout=...)  -> Locator of the svg (scrolls the chart into view:
+                                                           charts are drawn when they near the viewport)
+    draw_all_charts(page)                               scroll every chart into view, wait until all are drawn
     save_screenshot(page, name, full_page=True)         -> Path of the PNG
 
 Markers
@@ -229,12 +231,22 @@ def assert_chart_rendered(page, selector: str, timeout: float = 15_000):
     its presence proves the bundle loaded and the plot call did not throw. Check
     trace layers (e.g. ``.barlayer .point``) on top of this for a specific chart.
     """
+    # static/js/charts.js draws a chart (and loads Plotly) only when it nears the viewport
+    page.locator(selector).first.scroll_into_view_if_needed(timeout=timeout)
     svg = page.locator(f"{selector} svg.main-svg").first
     try:
         svg.wait_for(state="visible", timeout=timeout)
     except Exception as exc:  # playwright's TimeoutError; keep the message readable
         raise AssertionError(f"no Plotly chart (svg.main-svg) rendered in {selector!r}: {exc}") from None
     return svg
+
+
+def draw_all_charts(page, timeout: float = 15_000) -> None:
+    """Bring every chart of the page into view in turn and wait until each is drawn (``data-drawn``)."""
+    for plot in page.locator(".plot[data-figure]").all():
+        plot.scroll_into_view_if_needed(timeout=timeout)
+        page.wait_for_function("el => el.dataset.drawn === '1'", arg=plot.element_handle(), timeout=timeout)
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 _SCREENSHOT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

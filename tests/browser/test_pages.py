@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import assert_chart_rendered, save_screenshot
+from .conftest import assert_chart_rendered, draw_all_charts, save_screenshot
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -40,6 +40,7 @@ def test_rankings_draw_the_bar_chart_and_the_table(page, live_server):
     bars = page.locator("#rankings-chart .barlayer .point")
     rows = page.locator("#rankings-table tbody tr")
     assert rows.count() >= bars.count() > 0  # units without a score have a row but no bar
+    draw_all_charts(page)
     save_screenshot(page, "rankings")
 
 
@@ -117,6 +118,7 @@ def test_province_page_screenshot(page, live_server):
     open_page(page, live_server, "/tinh/quang-ninh/")
     assert_chart_rendered(page, "#score-chart")
     assert_chart_rendered(page, "#rank-chart")
+    draw_all_charts(page)
     save_screenshot(page, "province")
 
 
@@ -210,7 +212,13 @@ def test_about_page(page, live_server):
 def test_language_switch_to_english(page, live_server):
     open_page(page, live_server, "/xep-hang/?year=2023")
     with page.expect_navigation():
-        page.get_by_role("button", name="English").click()
+        page.locator(".lang-switch").get_by_role("link", name="English").click()
+    assert urlsplit(page.url).path == "/en/xep-hang/"
+    assert query_of(page.url) == {"year": ["2023"]}  # the same page, the same query
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Rankings" in page.locator("h1").inner_text()
     assert re.search(r"\d+/63 units with a score", page.locator("main").inner_text())
+    with page.expect_navigation():
+        page.locator(".lang-switch").get_by_role("link", name="Tiếng Việt").click()
+    assert urlsplit(page.url).path == "/xep-hang/"
+    assert page.locator("html").get_attribute("lang") == "vi"

@@ -1,0 +1,225 @@
+"""Phones, languages in the URL, charts a statistician would sign, charts that do not block the page.
+
+Also takes the README's phone screenshots (docs/screenshots/*-phone.png, 390 px wide).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import assert_chart_rendered, draw_all_charts, save_screenshot
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+PHONE = {"width": 390, "height": 844}
+
+PAGES = {
+    "overview": "/",
+    "rankings": "/xep-hang/?index=PAR_INDEX&year=2023",
+    "province": "/tinh/quang-ninh-truoc-2025/",
+    "province-components": "/tinh/son-la-truoc-2025/",
+    "compare": "/so-sanh/?p=quang-ninh-truoc-2025&p=hai-phong-truoc-2025&p=ha-noi-truoc-2025",
+    "map": "/ban-do/?index=PAR_INDEX&year=2023",
+    "articles": "/bai-viet/",
+    "about": "/gioi-thieu-du-lieu/",
+    "province-en": "/en/tinh/tp-ho-chi-minh/",
+}
+
+
+@pytest.fixture
+def phone(browser, context):
+    """A monitored page (console errors fail the test) in a 390 x 844 viewport."""
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    return page
+
+
+def figure(page, selector):
+    """The figure Plotly drew (data and the layout as given)."""
+    return page.evaluate(
+        "sel => { const el = document.querySelector(sel); return {data: el.data, layout: el.layout}; }", selector
+    )
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_scrolls_sideways_on_a_phone(phone, live_server, name):
+    response = phone.goto(live_server.url + PAGES[name])
+    assert response.status == 200
+    draw_all_charts(phone)  # drawn charts included
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name}: the page is {width} px wide at 390 px"
+
+
+def test_an_article_page_fits_a_phone(phone, live_server):
+    phone.goto(live_server.url + "/bai-viet/")
+    with phone.expect_navigation():
+        phone.locator("#articles h2 a").first.click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_phone_screenshots(phone, live_server):
+    phone.goto(live_server.url + PAGES["rankings"])
+    assert_chart_rendered(phone, "#rankings-chart")
+    phone.evaluate("window.scrollTo(0, 0)")
+    save_screenshot(phone, "rankings-phone", full_page=False)
+    phone.goto(live_server.url + PAGES["province"])
+    assert_chart_rendered(phone, "#score-chart")
+    assert_chart_rendered(phone, "#rank-chart")
+    phone.locator("#score-chart").scroll_into_view_if_needed()
+    phone.evaluate("document.querySelector('h2').scrollIntoView()")
+    save_screenshot(phone, "province-phone", full_page=False)
+    phone.goto(live_server.url + PAGES["map"])
+    assert_chart_rendered(phone, "#map-chart")
+    phone.locator("#map-chart .choroplethlocation").first.wait_for()
+    phone.evaluate("document.querySelector('figure.chart').scrollIntoView()")
+    save_screenshot(phone, "map-phone", full_page=False)
+
+
+def test_the_map_uses_the_phones_width(phone, live_server):
+    phone.goto(live_server.url + PAGES["map"])
+    assert_chart_rendered(phone, "#map-chart")
+    phone.locator("#map-chart .choroplethlocation").first.wait_for()
+    box = phone.evaluate(
+        """() => { const r = document.querySelector('#map-chart .geo .choroplethlayer').getBoundingClientRect();
+                   return {width: r.width, height: r.height}; }"""
+    )
+    assert box["width"] >= 200, box  # the whole country, islands included, over most of the width
+
+
+def test_legend_and_mode_bar_do_not_overlap(phone, live_server):
+    phone.goto(live_server.url + PAGES["province"])
+    assert_chart_rendered(phone, "#score-chart")
+    phone.hover("#score-chart .nsewdrag")  # the mode bar shows on hover (a tap on a phone)
+    boxes = phone.evaluate(
+        """() => { const box = (s) => { const e = document.querySelector(s); if (!e) return null;
+                     const r = e.getBoundingClientRect();
+                     return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+                   return {legend: box('#score-chart .legend'), modebar: box('#score-chart .modebar'),
+                           plot: box('#score-chart .nsewdrag')}; }"""
+    )
+    legend, plot = boxes["legend"], boxes["plot"]
+    assert legend["top"] >= plot["bottom"], boxes  # the legend lies below the plot area
+    if boxes["modebar"]:
+        assert boxes["modebar"]["bottom"] <= legend["top"], boxes
+
+
+def test_quotes_open_on_tap(phone, live_server):
+    phone.goto(live_server.url + PAGES["province"])
+    sources = phone.locator("#series-tables details.sources").first
+    sources.locator("summary").click()
+    quote = sources.locator("details.quote").first
+    assert not quote.locator("blockquote").is_visible()
+    quote.locator("summary").click()
+    assert quote.locator("blockquote").is_visible()
+    assert len(quote.locator("blockquote").inner_text()) > 10
+
+
+# Language in the URL ----------------------------------------------------------------------
+
+
+def test_an_english_link_opens_in_english_with_decimal_points(page, live_server):
+    page.goto(live_server.url + "/en/xep-hang/?index=PAR_INDEX&year=2023")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Rankings" in page.locator("h1").inner_text()
+    assert_chart_rendered(page, "#rankings-chart")
+    fig = figure(page, "#rankings-chart")
+    assert fig["layout"]["separators"] == ".,"
+    assert all("," not in t and "." in t for t in fig["data"][0]["text"])
+    ticks = page.locator("#rankings-chart .xtick text").all_inner_texts()
+    assert "0" in ticks  # the bars start at zero
+    # links keep the language
+    assert page.locator(".site-header nav a").first.get_attribute("href") == "/en/"
+    hrefs = page.locator("#rankings-table tbody th a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/en/tinh/") for h in hrefs)
+
+
+def test_vietnamese_pages_stay_at_their_urls_with_decimal_commas(page, live_server):
+    page.goto(live_server.url + "/xep-hang/?index=PAR_INDEX&year=2023")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert_chart_rendered(page, "#rankings-chart")
+    fig = figure(page, "#rankings-chart")
+    assert fig["layout"]["separators"] == ",."
+    assert all("," in t and "." not in t for t in fig["data"][0]["text"])
+    alternates = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('link[rel=alternate][hreflang]')]
+                   .map(l => [l.hreflang, new URL(l.href).pathname + new URL(l.href).search]))"""
+    )
+    assert alternates == {
+        "vi": "/xep-hang/?index=PAR_INDEX&year=2023",
+        "x-default": "/xep-hang/?index=PAR_INDEX&year=2023",
+        "en": "/en/xep-hang/?index=PAR_INDEX&year=2023",
+    }
+
+
+def test_the_english_map_and_compare_fetch_their_data_under_en(page, live_server):
+    urls = []
+    page.on("request", lambda r: urls.append(urlsplit(r.url).path))
+    page.goto(live_server.url + "/en/ban-do/?index=PAR_INDEX&year=2023")
+    assert_chart_rendered(page, "#map-chart")
+    page.locator("#map-chart .choroplethlocation").first.wait_for()
+    assert "/en/du-lieu/vn_provinces_63.geojson" in urls
+    page.goto(live_server.url + "/en/so-sanh/?p=quang-ninh-truoc-2025")
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/en/du-lieu/don-vi.json") as loaded:
+        page.focus("#id_them")
+    assert {"slug": "bac-lieu", "label": "Bạc Liêu (before 2025)"} in loaded.value.json()["units"]
+
+
+# Charts a statistician would sign -----------------------------------------------------------
+
+
+def test_rank_axes_are_whole_numbers_from_1_at_the_top_to_the_units_ranked(page, live_server):
+    page.goto(live_server.url + "/tinh/quang-ninh-truoc-2025/")
+    assert_chart_rendered(page, "#rank-chart")
+    axis = figure(page, "#rank-chart")["layout"]["yaxis"]
+    assert axis["range"] == [63.5, 0.5]  # reversed: 1 at the top
+    assert axis["tickvals"][0] == 1 and axis["tickvals"][-1] == 63
+    labels = page.locator("#rank-chart .ytick text").all_inner_texts()
+    assert labels and all(label.isdigit() for label in labels), labels  # no 58,5 nor 0
+    assert "0" not in labels
+
+
+def test_compare_ranks_are_whole_numbers_too(page, live_server):
+    page.goto(live_server.url + PAGES["compare"])
+    assert_chart_rendered(page, "#compare-rank-chart")
+    labels = page.locator("#compare-rank-chart .ytick text").all_inner_texts()
+    assert labels and all(label.isdigit() for label in labels), labels
+    assert figure(page, "#compare-rank-chart")["layout"]["yaxis"]["range"][1] == 0.5
+
+
+def test_source_ranks_print_as_whole_numbers(page, live_server):
+    page.goto(live_server.url + "/tinh/quang-ninh-truoc-2025/")
+    text = page.locator("#series-tables").inner_text()
+    assert "1,00" not in text and "63,00" not in text
+
+
+# Charts that do not block -------------------------------------------------------------------
+
+
+def test_plotly_loads_only_when_a_chart_nears_the_viewport(page, live_server):
+    requests = []
+    page.on("request", lambda r: requests.append(urlsplit(r.url).path))
+    page.set_viewport_size({"width": 1280, "height": 500})
+    page.goto(live_server.url + PAGES["compare"] + "&p=bac-lieu")
+    page.wait_for_load_state("networkidle")
+    bundle = [u for u in requests if u.endswith("plotly-cchc.min.js")]
+    if page.evaluate("document.querySelector('#compare-score-chart').getBoundingClientRect().top > 1000"):
+        assert not bundle and page.evaluate("typeof window.Plotly") == "undefined"
+    assert_chart_rendered(page, "#compare-score-chart")
+    assert page.locator("#compare-score-chart").get_attribute("data-drawn") == "1"
+    draw_all_charts(page)
+    assert len([u for u in requests if u.endswith("plotly-cchc.min.js")]) == 1  # loaded once
+
+
+def test_a_page_without_charts_in_view_does_not_load_plotly(page, live_server):
+    requests = []
+    page.on("request", lambda r: requests.append(urlsplit(r.url).path))
+    page.goto(live_server.url + "/")  # the overview's charts are below the first screen
+    page.wait_for_load_state("networkidle")
+    far = page.evaluate(
+        "() => [...document.querySelectorAll('.plot')].every(p => p.getBoundingClientRect().top > innerHeight + 300)"
+    )
+    if far:
+        assert not any(u.endswith("plotly-cchc.min.js") for u in requests)
+    assert_chart_rendered(page, "#distribution-chart")
