@@ -403,25 +403,29 @@ def _load_results(facts, editions, report) -> dict[tuple[int, int], Result]:
     return results
 
 
+STATISTICS = {Metric.AVERAGE: PublishedAverage.Statistic.MEAN, Metric.MEDIAN: PublishedAverage.Statistic.MEDIAN}
+
+
 def _load_averages(facts, editions, report) -> dict:
+    """Stated national and regional means and medians. Where sources disagree the row is disputed and
+    lists every stated value; with as many sources on each side it stores no value (never a mean of ours)."""
     grouped = defaultdict(list)
     for fact in facts:
-        if fact.metric == Metric.AVERAGE and (fact.is_national or fact.region):
-            grouped[(fact.index.pk, fact.year, fact.region.pk if fact.region else None)].append(fact)
+        if fact.metric in STATISTICS and (fact.is_national or fact.region):
+            key = (fact.index.pk, fact.year, fact.region.pk if fact.region else None, STATISTICS[fact.metric])
+            grouped[key].append(fact)
     averages = {}
-    for (index_id, year, region_id), group in grouped.items():
+    for (index_id, year, region_id, statistic), group in grouped.items():
         edition = editions[(index_id, year)]
         value, disputed = _settle(group)
         report.disputed += disputed
-        average = PublishedAverage.objects.filter(edition=edition, region_id=region_id).first()
-        if value is None:
-            averages[(edition.pk, region_id)] = average
-            continue
-        averages[(edition.pk, region_id)] = report.write(
+        stated = "; ".join(sorted({f"{f.value:.2f}" for f in group})) if disputed else ""
+        average = PublishedAverage.objects.filter(edition=edition, region_id=region_id, statistic=statistic).first()
+        averages[(edition.pk, region_id, statistic)] = report.write(
             average,
             PublishedAverage,
-            {"edition": edition, "region_id": region_id},
-            {"value": value, "disputed": disputed},
+            {"edition": edition, "region_id": region_id, "statistic": statistic},
+            {"value": value, "disputed": disputed, "stated": stated},
         )
     return averages
 
@@ -486,11 +490,13 @@ def _load_citations(facts, editions, results, averages, scores, report) -> None:
             stored = getattr(score, "score" if fact.metric == Metric.COMPONENT_SCORE else "rank", None)
         elif result:
             links["result"] = result  # deltas of components: provenance of the result, no stored field
-        elif fact.metric == Metric.AVERAGE:
-            links["average"] = averages.get((edition.pk, fact.region.pk if fact.region else None))
+        elif fact.metric in STATISTICS:
+            region_id = fact.region.pk if fact.region else None
+            links["average"] = averages.get((edition.pk, region_id, STATISTICS[fact.metric]))
             stored = links["average"].value if links["average"] else None
         conflict = stored is not None and comparable(stored) != fact.comparable
         conflict |= stored is None and fact.metric in RESULT_FIELDS and result is not None and result.disputed
+        conflict |= stored is None and links["average"] is not None and links["average"].disputed
         values = {
             "quote": fact.quote,
             "component": fact.component,

@@ -73,20 +73,35 @@ def visible_editions(viewer: Viewer, region_id: int | None = None, with_framewor
     (the province page marks where the framework changes).
     """
     # order_by(): a sliced subquery keeps the model's ordering, which joined three tables per edition.
-    averages = viewer.averages(PublishedAverage.objects.filter(edition=OuterRef("pk"))).order_by()
+    averages = viewer.averages(
+        PublishedAverage.objects.filter(edition=OuterRef("pk"), statistic=PublishedAverage.Statistic.MEAN)
+    ).order_by()
+    national = averages.filter(region__isnull=True)
+    medians = viewer.averages(
+        PublishedAverage.objects.filter(
+            edition=OuterRef("pk"), statistic=PublishedAverage.Statistic.MEDIAN, region__isnull=True
+        )
+    ).order_by()
     editions = (
         viewer.editions()
         .in_dataset()
         .select_related("index")
-        .annotate(published_national=Subquery(averages.filter(region__isnull=True).values("value")[:1]))
+        .annotate(
+            published_national=Subquery(national.values("value")[:1]),
+            published_national_stated=Subquery(national.values("stated")[:1]),
+            # a stated median is shown as a median, never as an average
+            published_median=Subquery(medians.values("value")[:1]),
+        )
     )
     if with_framework:
         editions = editions.annotate(
             framework_first_year=F("framework__first_year"), framework_last_year=F("framework__last_year")
         )
     if region_id is not None:
+        regional = averages.filter(region_id=region_id)
         editions = editions.annotate(
-            published_regional=Subquery(averages.filter(region_id=region_id).values("value")[:1])
+            published_regional=Subquery(regional.values("value")[:1]),
+            published_regional_stated=Subquery(regional.values("stated")[:1]),
         )
     return list(editions.order_by("index__order", "index__code", "-year"))
 
@@ -242,9 +257,13 @@ def _regions(edition_id: int | None) -> QuerySet[Region]:
         units_34=Count("provinces", filter=in_dataset & Q(provinces__era=Era.UNITS_34)),
     )
     if edition_id is not None:
-        stated = PublishedAverage.objects.filter(edition_id=edition_id, region=OuterRef("pk")).order_by()
-        stated = stated.values("value")[:1]
-        regions = regions.annotate(published_average=Subquery(stated))
+        stated = PublishedAverage.objects.filter(
+            edition_id=edition_id, region=OuterRef("pk"), statistic=PublishedAverage.Statistic.MEAN
+        ).order_by()
+        regions = regions.annotate(
+            published_average=Subquery(stated.values("value")[:1]),
+            published_stated=Subquery(stated.values("stated")[:1]),
+        )
     return list(regions)
 
 
@@ -271,7 +290,7 @@ def average_dict(average: figures.Average, labels: dict | None = None) -> dict:
     if labels is None:
         label = average.label
     else:
-        key = (average.kind, average.units, average.units_total)
+        key = (average.kind, average.units, average.units_total, average.stated)
         label = labels.get(key)
         if label is None:
             label = labels[key] = average.label
@@ -283,6 +302,7 @@ def average_dict(average: figures.Average, labels: dict | None = None) -> dict:
         "units_total": average.units_total,
         "is_complete": average.is_complete,
         "drawable": average.is_drawable,
+        "stated": average.stated,
     }
 
 
@@ -498,7 +518,10 @@ def regional_averages_of(edition: Edition, regions) -> dict[int, figures.Average
     stated = {a.region_id: a.value for a in published_averages([], regions=regions) if a.edition_id == edition.pk}
     return {
         region.pk: figures.average_from_totals(
-            stated.get(region.pk), *edition.held_regions.get(region.pk, (None, 0)), region.unit_count
+            stated.get(region.pk),
+            *edition.held_regions.get(region.pk, (None, 0)),
+            region.unit_count,
+            getattr(region, "published_stated", None) or "",
         )
         for region in regions
     }
@@ -507,7 +530,11 @@ def regional_averages_of(edition: Edition, regions) -> dict[int, figures.Average
 def national_average_of(edition: Edition) -> figures.Average:
     """The published national average, else the mean of the scores held (see ``attach_statistics``)."""
     return figures.average_from_totals(
-        edition.published_national, edition.held_total, edition.held_count or 0, edition.units_ranked
+        edition.published_national,
+        edition.held_total,
+        edition.held_count or 0,
+        edition.units_ranked,
+        getattr(edition, "published_national_stated", None) or "",
     )
 
 

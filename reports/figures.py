@@ -67,9 +67,10 @@ class Average:
     """
 
     value: Decimal | None
-    kind: str  # "published" | "computed" | "missing"
+    kind: str  # "published" | "computed" | "disputed" (sources disagree, evenly) | "missing"
     units: int
     units_total: int
+    stated: str = ""  # the values sources state when they disagree ("86.82; 87.72")
 
     @property
     def is_complete(self) -> bool:
@@ -85,7 +86,10 @@ class Average:
         from django.utils.translation import gettext as _
 
         if self.kind == "published":
-            return _("trung bình đã công bố")
+            label = _("trung bình đã công bố")
+            return label + (" — " + _("nguồn mâu thuẫn: %(values)s") % {"values": self.stated} if self.stated else "")
+        if self.kind == "disputed":
+            return _("nguồn mâu thuẫn: %(values)s") % {"values": self.stated}
         if self.kind == "computed":
             return _("trung bình của %(n)s/%(total)s đơn vị có số liệu") % {"n": self.units, "total": self.units_total}
         return _("chưa có số liệu")
@@ -420,10 +424,17 @@ def component_gaps(
     return gaps
 
 
-def average_from_totals(published: Decimal | None, total: Decimal | None, count: int, units_total: int) -> Average:
-    """An average from a published value, or from the sum and count of the scores held (SQL aggregates)."""
+def average_from_totals(
+    published: Decimal | None, total: Decimal | None, count: int, units_total: int, stated: str = ""
+) -> Average:
+    """An average from a published value, or from the sum and count of the scores held (SQL aggregates).
+
+    ``stated``: the values sources give when they disagree; with no value settled (an even split) the
+    average is ``disputed``, shown as those values, and never replaced by a mean of the units held."""
     if published is not None:
-        return Average(published, "published", units_total, units_total)
+        return Average(published, "published", units_total, units_total, stated)
+    if stated:
+        return Average(None, "disputed", 0, units_total, stated)
     if not count or total is None:
         return Average(None, "missing", 0, units_total)
     return Average(_round(Decimal(total) / count), "computed", count, units_total)

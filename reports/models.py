@@ -387,7 +387,17 @@ class ComponentScore(models.Model):
 
 
 class PublishedAverage(models.Model):
-    """An average a source states for an edition: national (no region) or regional."""
+    """A statistic a source states for an edition: national (no region) or regional; a mean (the usual
+    "điểm trung bình") or, where a source says so, a median, which is never shown as an average.
+
+    When sources disagree the row is ``disputed`` and ``stated`` lists every value they give; with as
+    many sources on each side ``value`` stays empty: the pages show the stated values, flagged, and
+    never replace them by a mean computed from the units held.
+    """
+
+    class Statistic(models.TextChoices):
+        MEAN = "mean", _("trung bình")
+        MEDIAN = "median", _("trung vị")
 
     edition = models.ForeignKey(
         Edition, verbose_name=_("kỳ công bố"), on_delete=models.CASCADE, related_name="averages"
@@ -395,21 +405,40 @@ class PublishedAverage(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("vùng"), on_delete=models.PROTECT, null=True, blank=True, help_text=_("Trống: cả nước.")
     )
-    value = models.DecimalField(_("giá trị"), validators=[MinValueValidator(0), MaxValueValidator(100)], **SCORE_DIGITS)
+    statistic = models.CharField(_("thống kê"), max_length=8, choices=Statistic.choices, default=Statistic.MEAN)
+    value = models.DecimalField(
+        _("giá trị"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Trống khi các nguồn nêu số khác nhau, ngang số nguồn."),
+        **SCORE_DIGITS,
+    )
     disputed = models.BooleanField(_("nguồn mâu thuẫn"), default=False)
+    stated = models.CharField(
+        _("các giá trị nguồn nêu"),
+        max_length=200,
+        blank=True,
+        help_text=_("Khi các nguồn mâu thuẫn, ví dụ 86.82; 87.72."),
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["edition", "region__order"]
+        ordering = ["edition", "region__order", "statistic"]
         verbose_name = _("trung bình đã công bố")
         verbose_name_plural = _("trung bình đã công bố")
         constraints = [
-            models.UniqueConstraint(fields=["edition", "region"], name="average_unique_per_region"),
+            models.UniqueConstraint(fields=["edition", "region", "statistic"], name="average_unique_per_region"),
             models.UniqueConstraint(
-                fields=["edition"], condition=Q(region__isnull=True), name="average_unique_national"
+                fields=["edition", "statistic"], condition=Q(region__isnull=True), name="average_unique_national"
             ),
-            models.CheckConstraint(condition=Q(value__gte=0) & Q(value__lte=100), name="average_within_scale"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=100)), name="average_within_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(stated=""), name="average_has_a_value_or_stated_values"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -594,6 +623,7 @@ class Metric(models.TextChoices):
     RANK_DELTA = "rank_delta", _("Tăng/giảm bậc")
     GROUP = "group", _("Nhóm")
     AVERAGE = "average", _("Trung bình")
+    MEDIAN = "median", _("Trung vị")
     COMPONENT_SCORE = "component_score", _("Điểm chỉ số thành phần")
     COMPONENT_RANK = "component_rank", _("Thứ hạng chỉ số thành phần")
     COMPONENT_SCORE_DELTA = "component_score_delta", _("Tăng/giảm điểm chỉ số thành phần")

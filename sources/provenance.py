@@ -114,9 +114,11 @@ def stored_figure(citation: Citation) -> StoredFigure:
     edition = Edition.objects.filter(index_id=citation.index_id, year=citation.year, is_synthetic=False).first()
     if edition is None:
         return figure
-    if metric == Metric.AVERAGE:
+    if metric in (Metric.AVERAGE, Metric.MEDIAN):
         if citation.is_national or citation.region_id:
-            average = PublishedAverage.objects.filter(edition=edition, region_id=citation.region_id).first()
+            average = PublishedAverage.objects.filter(
+                edition=edition, region_id=citation.region_id, statistic=_statistic(metric)
+            ).first()
             if average is not None:
                 figure.links["average"] = average
                 figure.value = average.value
@@ -275,12 +277,17 @@ def _store_figure(citation: Citation, *, replace: bool) -> dict:
         return links
 
     _require(citation.year, _("Chưa xác định năm kết quả."))
-    if metric == Metric.AVERAGE:
+    if metric in (Metric.AVERAGE, Metric.MEDIAN):
         _require(citation.is_national or citation.region_id, _("Trung bình của cả nước hay của vùng nào?"))
         edition = _edition(citation)
-        average = PublishedAverage.objects.filter(edition=edition, region_id=citation.region_id).first()
+        statistic = _statistic(metric)
+        average = PublishedAverage.objects.filter(
+            edition=edition, region_id=citation.region_id, statistic=statistic
+        ).first()
         if average is None:
-            average = PublishedAverage(edition=edition, region_id=citation.region_id, value=citation.value_number)
+            average = PublishedAverage(
+                edition=edition, region_id=citation.region_id, statistic=statistic, value=citation.value_number
+            )
         _put(average, "value", citation, replace=replace)
         links["average"] = average
         return links
@@ -354,3 +361,8 @@ def reject(citation: Citation, user) -> Citation:
     citation._change_reason = _("Loại")
     citation.save()
     return citation
+
+
+def _statistic(metric: str) -> str:
+    """The stated statistic a citation of ``metric`` is the source of: a median is never an average."""
+    return PublishedAverage.Statistic.MEDIAN if metric == Metric.MEDIAN else PublishedAverage.Statistic.MEAN

@@ -208,3 +208,27 @@ def test_a_stated_change_that_disagrees_with_the_computed_one_is_flagged(client,
     assert figures.change_conflict(figures.Change(Decimal("1.14"), None, "same_unit"), Decimal("1.32"), None)
     assert not figures.change_conflict(figures.Change(Decimal("1.32"), None, "same_unit"), Decimal("1.32"), None)
     assert not figures.change_conflict(figures.Change(None, None, "reported"), Decimal("1.32"), None)
+
+
+def test_sources_that_disagree_on_an_average_are_shown_both_never_replaced_by_a_mean(client, real_data):
+    """PAR INDEX 2023, Bắc Trung Bộ và Duyên hải miền Trung: one source states 86,82, another 87,72."""
+    from django.urls import reverse
+
+    region = Region.objects.get(name="Bắc Trung Bộ và Duyên hải miền Trung")
+    average = PublishedAverage.objects.get(edition__index__code="PAR_INDEX", edition__year=2023, region=region)
+    assert (average.value, average.disputed, average.stated) == (None, True, "86.82; 87.72")
+    assert all(c.conflict for c in average.citations.all()) and average.citations.count() == 2
+    response = client.get(reverse("dashboard:rankings"), {"index": "PAR_INDEX", "year": 2023, "region": region.code})
+    shown = response.context["region_average"]
+    assert shown["kind"] == "disputed" and shown["value"] is None
+    assert "86.82; 87.72" in shown["label"]
+
+
+def test_a_stated_median_is_a_median_not_an_average(client, real_data):
+    from django.urls import reverse
+
+    median = PublishedAverage.objects.get(edition__index__code="SIPAS", edition__year=2021)
+    assert (median.statistic, median.value) == ("median", Decimal("87.02"))
+    response = client.get(reverse("dashboard:rankings"), {"index": "SIPAS", "year": 2021})
+    assert response.context["national"]["kind"] != "published"  # the median is not taken for the average
+    assert "Trung vị cả nước" in response.content.decode() and "87,02" in response.content.decode()

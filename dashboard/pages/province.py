@@ -93,6 +93,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
                 edition.held_region_total,
                 edition.held_region_count or 0,
                 region_units[edition.era],
+                getattr(edition, "published_regional_stated", None) or "",
             )
         trend[edition.pk] = (national, regional)
     citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
