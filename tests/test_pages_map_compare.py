@@ -8,6 +8,7 @@ edition holds; the compare page lists only the units being compared, adds one by
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -287,21 +288,28 @@ def test_two_units_of_the_same_name_are_told_apart_in_the_table_and_the_chart(cl
 
 
 def test_a_unit_without_results_offers_its_predecessors_to_add(client):
-    # the 34 units formed on 1 July 2025 have no real results yet; Quảng Ninh kept its territory
-    response = client.get(reverse("dashboard:compare"), {"p": ["quang-ninh", "ha-noi-truoc-2025"]})
+    # the units formed on 1 July 2025 from several provinces have no real results yet (a unit that
+    # kept its territory, like Quảng Ninh, continues its predecessor's series instead)
+    response = client.get(reverse("dashboard:compare"), {"p": ["hai-phong", "ha-noi-truoc-2025"]})
     html = response.content.decode()
-    assert "Quảng Ninh chưa có kết quả của chỉ số này" in html
+    assert "Hải Phòng chưa có kết quả của chỉ số này" in html
     offered = response.context["units"][0]["predecessors"]
-    assert [p["label"] for p in offered] == ["Quảng Ninh (trước 2025)"]
-    assert parse_qs(urlsplit(offered[0]["add_url"]).query)["p"] == [
-        "quang-ninh",
-        "ha-noi-truoc-2025",
-        "quang-ninh-truoc-2025",
-    ]
+    assert [p["label"] for p in offered] == ["Hải Dương (trước 2025)", "Hải Phòng (trước 2025)"]
+    assert parse_qs(urlsplit(offered[0]["add_url"]).query)["p"] == ["hai-phong", "ha-noi-truoc-2025", "hai-duong"]
     assert response.context["units"][1]["predecessors"] == []  # a unit with results offers nothing
 
 
 def test_the_predecessors_note_in_english(client):
     with translation.override("en"):
-        response = client.get(reverse("dashboard:compare"), {"p": ["quang-ninh"]}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(reverse("dashboard:compare"), {"p": ["hai-phong"]}, HTTP_ACCEPT_LANGUAGE="en")
     assert "has no results for this index yet" in response.content.decode()
+
+
+def test_typing_an_unmerged_province_adds_the_unit_with_its_whole_series(client):
+    """One place, one series: "Hà Nội" is today's unit, and its results since 2012 come with it."""
+    response = client.get(COMPARE, {"p": "quang-ninh", "them": "Hà Nội"})
+    location = response["Location"]
+    assert query_of(location)["p"] == ["quang-ninh", "ha-noi"]
+    units = {u["slug"]: u for u in client.get(location).context["units"]}
+    assert 2023 in units["quang-ninh"]["by_year"] and units["ha-noi"]["by_year"]
+    assert units["quang-ninh"]["by_year"][2023].score == Decimal("92.18")

@@ -158,16 +158,19 @@ def compare_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         {"label": c["label"], "url": compare_url([*slugs, c["slug"]], index_code, year_param)}
         for c in candidates[:MAX_SUGGESTIONS]
     ]
+    # One place, one series (provinces/lineage.py): a unit formed from a single predecessor continues it.
+    formed_from = {slug: [p["slug"] for p in chosen if p["successor__slug"] == slug] for slug in slugs}
+    same_place = {slug: {slug, *parts} if len(parts) == 1 else {slug} for slug, parts in formed_from.items()}
     results = list(
         viewer.results()
-        .filter(edition__in=[e.pk for e in of_index], province__slug__in=slugs)
+        .filter(edition__in=[e.pk for e in of_index], province__slug__in=sorted(set().union(*same_place.values())))
         .select_related("province", "edition")
         .prefetch_related(Prefetch("component_scores", queryset=ComponentScore.objects.select_related("component")))
     )
     years = [e.year for e in of_index]
     units = []
     for slug in slugs:
-        own = {r.edition.year: r for r in results if r.province.slug == slug}
+        own = {r.edition.year: r for r in results if r.province.slug in same_place[slug]}
         unit = known[slug]
         units.append(
             {
