@@ -8,7 +8,9 @@ each test: they ask for ``real_data``, which reloads what is missing.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from curation.loading import load_facts, load_indices
 from provinces.models import Province
@@ -19,6 +21,16 @@ def load_everything() -> None:
     load_reference()
     load_indices()
     load_facts()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in Vietnamese: a request to an /en/ page leaves English active in the thread
+    (LocaleMiddleware activates the URL's language and nothing resets it), so reverse() in the next test
+    would give /en/ URLs."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -240,7 +240,7 @@ def test_every_sourced_row_links_to_its_articles(client):
     # the quote is in the link's title
     from django.utils.html import escape
 
-    assert f'title="{escape(row["citations"][0]["quote"])}"' in html
+    assert f"<blockquote>{escape(row['citations'][0]['quote'])}</blockquote>" in html
 
 
 def test_a_disputed_row_flags_its_conflicting_citations(client):

@@ -124,7 +124,7 @@ def test_names_and_sources_are_escaped():
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</a>" in html
     assert '<td class="region">R&amp;D</td>' in html
-    assert 'title="nói &quot;88,37&quot; &lt;b&gt;"' in html
+    assert "<blockquote>nói &quot;88,37&quot; &lt;b&gt;</blockquote>" in html  # the quote opens on tap
     assert "Tin &lt;nhanh&gt; &amp; gọn" in html
     table_element(html)  # still well-formed
 
@@ -177,9 +177,9 @@ def test_a_draft_row_is_badged():
 def test_a_disputed_row_lists_what_each_source_states():
     sources = [citation(), citation(value=Decimal("87.1"), conflict=True, article_pk=9, article_title="T" * 80)]
     cells = body_row(render([row(disputed=True, citations=sources)]), "Hà Nội")
-    dispute = cells[cells.index('<details class="dispute">') : cells.index("</details>")]
+    dispute = cells[cells.index('<details class="dispute">') : cells.index("</ul>\n</details>")]
     assert "⚠ nguồn mâu thuẫn" in dispute
-    assert 'Điểm <strong>87,1</strong> (khác số đã lưu): <a href="/bai-viet/9/"' in dispute
+    assert 'Điểm <strong>87,10</strong> (khác số đã lưu): <a href="/bai-viet/9/"' in dispute
     assert "T" * 69 + "…</a>" in dispute  # long titles shortened
     assert 'Điểm <strong>88,37</strong>: <a href="/bai-viet/7/"' in dispute
 
@@ -190,7 +190,8 @@ def test_sources_link_to_the_article_and_to_its_quotes():
     )
     sources = cells[cells.index('<details class="sources">') :]
     assert "<summary>2 nguồn</summary>" in sources
-    assert '<a href="https://example.vn/par-2024" title="Hà Nội đạt 88,37 điểm" rel="noopener">' in sources
+    assert '<a href="https://example.vn/par-2024" rel="noopener">' in sources
+    assert "<summary>Câu trích</summary><blockquote>Hà Nội đạt 88,37 điểm</blockquote>" in sources  # on tap
     assert '(<a href="/bai-viet/7/">trích dẫn</a>)' in sources
     # without an address of its own, an article links to its page here
     assert '<span class="badge warn">mâu thuẫn</span>: <a href="/bai-viet/8/"' in sources
@@ -424,14 +425,14 @@ def test_results_list_their_sources():
         citation(conflict=True, article_url="", article_pk=9, value=Decimal("87.1"), article_title="T" * 80),
     ]
     html = str(SeriesTables([series(result_row(citations=sources))]))
-    listed = html[html.index('<details class="sources">') : html.index("</details>")]
+    listed = html[html.index('<details class="sources">') : html.index("</ul></details>")]
     assert "<summary>2 nguồn</summary>" in listed
     assert (
-        'Điểm <strong>88,37</strong>: <a href="https://example.vn/par-2024" title="Hà Nội đạt 88,37 điểm" '
+        'Điểm <strong>88,37</strong>: <a href="https://example.vn/par-2024" '
         'rel="noopener">Công bố Chỉ số cải cách hành chính năm 2024</a> (<a href="/bai-viet/7/">trích dẫn</a>)'
     ) in listed
     # a conflicting figure is flagged; an article without an address of its own links to its page here
-    assert 'Điểm <strong>87,1</strong> <span class="badge warn">mâu thuẫn</span>: <a href="/bai-viet/9/"' in listed
+    assert 'Điểm <strong>87,10</strong> <span class="badge warn">mâu thuẫn</span>: <a href="/bai-viet/9/"' in listed
     assert ">" + "T" * 59 + "…</a>" in listed  # long titles shortened to 60 characters
     fragment(html)  # still well-formed
 
