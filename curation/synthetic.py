@@ -40,6 +40,7 @@ from django.db import transaction
 
 from provinces.models import MERGER_DATE, Era, Province
 from provinces.text import fold
+from reports import tiers
 from reports.derived import refresh_statistics
 from reports.models import Component, ComponentScore, Edition, Framework, Index, Result, Status
 
@@ -187,6 +188,7 @@ def generate(scale: int = 1, seed: int = DEFAULT_SEED) -> Summary:
                     announced_on=datetime.date(year + 1, 4, 15),
                     units_ranked=len(era_units),
                     is_synthetic=True,
+                    group_scheme=SYNTHETIC_SCHEME,
                     notes=f"Dữ liệu giả lập (--scale {scale} --seed {seed}), không phải số liệu thật.",
                 )
                 summary.editions += 1
@@ -220,7 +222,14 @@ def _edition_rows(edition, index, era_units, components, caps, ability, seed, su
         parts[unit.pk] = scores
     ranks = _competition_ranks(totals)
     results = [
-        Result(edition=edition, province=unit, score=totals[u], rank=ranks[u], group=_group(totals[u]))
+        Result(
+            edition=edition,
+            province=unit,
+            score=totals[u],
+            rank=ranks[u],
+            group=_group(totals[u]),
+            tier=tiers.tier_of(SYNTHETIC_SCHEME, _group(totals[u])),
+        )
         for unit in era_units
         if (u := unit.pk)
     ]
@@ -245,6 +254,15 @@ def _edition_rows(edition, index, era_units, components, caps, ability, seed, su
             )
     ComponentScore.objects.bulk_create(rows, batch_size=5000)
     return len(results), len(rows)
+
+
+# The synthetic grouping as a scheme (reports/tiers.py), so its tiers filter and colour like real ones.
+SYNTHETIC_SCHEME = [
+    {"position": 1, "label": "A", "label_en": "A", "lower": 90},
+    {"position": 2, "label": "B", "label_en": "B", "lower": 80, "upper": 90},
+    {"position": 3, "label": "C", "label_en": "C", "lower": 70, "upper": 80},
+    {"position": 4, "label": "D", "label_en": "D", "upper": 70},
+]
 
 
 def _group(score: Decimal) -> str:

@@ -30,7 +30,7 @@ def test_the_province_page_links_each_figure_to_its_article_with_the_quote(clien
     score = seed.citations.confirmed().get(metric="score")
     page = client.get(reverse("dashboard:province", args=["bac-lieu"])).content.decode()
     assert reverse("dashboard:article", args=[seed.pk]) in page
-    assert f'title="{escape(score.quote)}"' in page
+    assert f"<blockquote>{escape(score.quote)}</blockquote>" in page  # the quote opens on tap
 
 
 def test_a_confirmed_proposal_becomes_provenance_on_the_province_page(client, real_data, ministry_user):
