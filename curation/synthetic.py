@@ -40,11 +40,19 @@ from django.db import transaction
 
 from provinces.models import MERGER_DATE, Era, Province
 from provinces.text import fold
+from reports import tiers
 from reports.derived import refresh_statistics
 from reports.models import Component, ComponentScore, Edition, Framework, Index, Result, Status
 
 FIRST_YEAR = 2012
 LAST_YEAR = 2025
+# the grouping of the synthetic editions (``_group``), as a scheme so that their results have tiers
+GROUP_SCHEME = [
+    {"position": 1, "label": "Nhóm A", "label_en": "Group A", "lower": 90},
+    {"position": 2, "label": "Nhóm B", "label_en": "Group B", "lower": 80, "upper": 90},
+    {"position": 3, "label": "Nhóm C", "label_en": "Group C", "lower": 70, "upper": 80},
+    {"position": 4, "label": "Nhóm D", "label_en": "Group D", "upper": 70},
+]
 INDEX_CODES = ("PAR_INDEX", "SIPAS")
 DEFAULT_SEED = 2012
 CENT = Decimal("0.01")
@@ -187,6 +195,7 @@ def generate(scale: int = 1, seed: int = DEFAULT_SEED) -> Summary:
                     announced_on=datetime.date(year + 1, 4, 15),
                     units_ranked=len(era_units),
                     is_synthetic=True,
+                    group_scheme=GROUP_SCHEME,
                     notes=f"Dữ liệu giả lập (--scale {scale} --seed {seed}), không phải số liệu thật.",
                 )
                 summary.editions += 1
@@ -220,9 +229,12 @@ def _edition_rows(edition, index, era_units, components, caps, ability, seed, su
         parts[unit.pk] = scores
     ranks = _competition_ranks(totals)
     results = [
-        Result(edition=edition, province=unit, score=totals[u], rank=ranks[u], group=_group(totals[u]))
+        Result(
+            edition=edition, province=unit, score=totals[u], rank=ranks[u], group=g, tier=tiers.tier_of(GROUP_SCHEME, g)
+        )
         for unit in era_units
         if (u := unit.pk)
+        if (g := _group(totals[u]))  # the tier from the label, as for every result
     ]
     Result.objects.bulk_create(results, batch_size=2000)
     if not components:
