@@ -46,6 +46,13 @@ from reports.models import Component, ComponentScore, Edition, Framework, Index,
 
 FIRST_YEAR = 2012
 LAST_YEAR = 2025
+# the grouping of the synthetic editions (``_group``), as a scheme so that their results have tiers
+GROUP_SCHEME = [
+    {"position": 1, "label": "Nhóm A", "label_en": "Group A", "lower": 90},
+    {"position": 2, "label": "Nhóm B", "label_en": "Group B", "lower": 80, "upper": 90},
+    {"position": 3, "label": "Nhóm C", "label_en": "Group C", "lower": 70, "upper": 80},
+    {"position": 4, "label": "Nhóm D", "label_en": "Group D", "upper": 70},
+]
 INDEX_CODES = ("PAR_INDEX", "SIPAS")
 DEFAULT_SEED = 2012
 CENT = Decimal("0.01")
@@ -188,7 +195,7 @@ def generate(scale: int = 1, seed: int = DEFAULT_SEED) -> Summary:
                     announced_on=datetime.date(year + 1, 4, 15),
                     units_ranked=len(era_units),
                     is_synthetic=True,
-                    group_scheme=SYNTHETIC_SCHEME,
+                    group_scheme=GROUP_SCHEME,
                     notes=f"Dữ liệu giả lập (--scale {scale} --seed {seed}), không phải số liệu thật.",
                 )
                 summary.editions += 1
@@ -223,15 +230,11 @@ def _edition_rows(edition, index, era_units, components, caps, ability, seed, su
     ranks = _competition_ranks(totals)
     results = [
         Result(
-            edition=edition,
-            province=unit,
-            score=totals[u],
-            rank=ranks[u],
-            group=_group(totals[u]),
-            tier=tiers.tier_of(SYNTHETIC_SCHEME, _group(totals[u])),
+            edition=edition, province=unit, score=totals[u], rank=ranks[u], group=g, tier=tiers.tier_of(GROUP_SCHEME, g)
         )
         for unit in era_units
         if (u := unit.pk)
+        if (g := _group(totals[u]))  # the tier from the label, as for every result
     ]
     Result.objects.bulk_create(results, batch_size=2000)
     if not components:
@@ -254,15 +257,6 @@ def _edition_rows(edition, index, era_units, components, caps, ability, seed, su
             )
     ComponentScore.objects.bulk_create(rows, batch_size=5000)
     return len(results), len(rows)
-
-
-# The synthetic grouping as a scheme (reports/tiers.py), so its tiers filter and colour like real ones.
-SYNTHETIC_SCHEME = [
-    {"position": 1, "label": "A", "label_en": "A", "lower": 90},
-    {"position": 2, "label": "B", "label_en": "B", "lower": 80, "upper": 90},
-    {"position": 3, "label": "C", "label_en": "C", "lower": 70, "upper": 80},
-    {"position": 4, "label": "D", "label_en": "D", "upper": 70},
-]
 
 
 def _group(score: Decimal) -> str:
