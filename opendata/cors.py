@@ -1,10 +1,11 @@
 """CORS for reads, on the API's URLs only: any origin may read, never with credentials.
 
 ``Access-Control-Allow-Origin: *`` without ``Access-Control-Allow-Credentials``: a page on another site
-can fetch the API, but its browser sends no session cookie with the request (a wildcard origin forbids
-credentials), so a cross-origin reader always gets what the anonymous public sees. A preflight
-(``OPTIONS``) is answered for GET and HEAD. Eight lines instead of django-cors-headers: one fixed header
-on one URL prefix needs no settings and no middleware for the whole site.
+can read the API's answers to requests made without cookies, which are what the anonymous public sees;
+a browser never hands that page an answer to a request sent with the visitor's cookies (a wildcard origin
+and no credentials header), so a signed-in visitor's drafts cannot be read cross-origin. A preflight
+(``OPTIONS``) is answered for GET and HEAD; HEAD is answered as a GET. A few lines rather than
+django-cors-headers: one fixed header on one URL prefix needs no settings and no site-wide middleware.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import wraps
 
 from django.http import HttpResponse
 from django.urls import URLPattern
+from django.utils.cache import patch_vary_headers
 
 READ_METHODS = "GET, HEAD, OPTIONS"
 
@@ -25,8 +27,15 @@ def open_for_reads(view):
             response["Access-Control-Allow-Methods"] = READ_METHODS
             response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
             response["Access-Control-Max-Age"] = "86400"
+        elif request.method == "HEAD":
+            # answered as a GET (the server sends the headers only), as Django's own views do
+            request.method = "GET"
+            response = view(request, *args, **kwargs)
+            request.method = "HEAD"
         else:
             response = view(request, *args, **kwargs)
+        # what a signed-in visitor gets depends on their session: shared caches must not mix them
+        patch_vary_headers(response, ("Cookie",))
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Disposition"
         return response

@@ -127,6 +127,11 @@ def test_an_officer_sees_their_own_draft_results_only(client, draft, officer):
     assert client.get("/api/v1/averages?year=2011").json()["count"] == 0
 
 
+def test_a_2025_units_officer_sees_its_predecessors_drafts(client, draft, officer_factory):
+    client.force_login(officer_factory(draft["own"].successor))
+    assert _seen(client) == OWN
+
+
 def test_another_provinces_officer_sees_no_draft(client, draft, officer_factory):
     client.force_login(officer_factory(Province.objects.get(name="Bắc Ninh", era=63)))
     assert _seen(client) == set()
@@ -237,6 +242,8 @@ def test_cors_open_for_reads_without_credentials(client, real_data):
     preflight = client.options("/api/v1/results", HTTP_ORIGIN="https://example.org")
     assert preflight.status_code == 204 and "GET" in preflight["Access-Control-Allow-Methods"]
     assert not client.get("/xep-hang/").has_header("Access-Control-Allow-Origin")
+    head = client.head("/api/v1/units")
+    assert head.status_code == 200 and head["Access-Control-Allow-Origin"] == "*" and "Cookie" in head["Vary"]
 
 
 def test_the_api_is_read_only(client, real_data):
