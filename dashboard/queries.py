@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from provinces.inputs import safe_url
 from provinces.models import Era, Province, Region
-from reports import figures
+from reports import figures, tiers
 from reports.models import (
     Citation,
     Edition,
@@ -314,6 +314,7 @@ RESULT_ROW_FIELDS = (
     "score",
     "rank",
     "group",
+    "tier",
     "disputed",
     "reported_score_delta",
     "reported_rank_delta",
@@ -365,6 +366,7 @@ class ResultValues:
     score: Decimal | None
     rank: int | None
     group: str
+    tier: int | None
     disputed: bool
     reported_score_delta: Decimal | None
     reported_rank_delta: int | None
@@ -374,7 +376,7 @@ class ResultValues:
 
 def _result_value(row: tuple) -> ResultValues:
     """A row starting with RESULT_ROW_FIELDS as a ResultValues (its unit a UnitValues)."""
-    return ResultValues(*row[:9], province=UnitValues(*row[9 : len(RESULT_ROW_FIELDS)]))
+    return ResultValues(*row[:10], province=UnitValues(*row[10 : len(RESULT_ROW_FIELDS)]))
 
 
 def standing_rows(rows) -> list[tuple[ResultValues, int | None, figures.Change]]:
@@ -409,7 +411,9 @@ def result_row(result: Result, change: figures.Change, rank: int | None, compone
         "score": result.score,
         "rank": rank,
         "rank_published": result.rank is not None,
-        "group": result.group,
+        # the band's published label in the page's language (reports/tiers.py), the tier beside it
+        "group": tiers.display_group(getattr(result.edition, "group_scheme", None), result.tier, result.group),
+        "tier": result.tier,
         "disputed": result.disputed,
         "draft": result.edition.status != Status.PUBLISHED,
         "score_delta": change.score_delta,

@@ -90,6 +90,7 @@ def rankings_page(params: QueryDict, viewer: Viewer) -> dict[str, Any]:
         years=years,
         regions=[{"code": r.code, "name": localized(r)} for r in regions],
         components=components,
+        scheme=edition.group_scheme if edition else None,
     )
     context: dict[str, Any] = {
         "filterset": filterset,
