@@ -385,9 +385,13 @@ def standing_rows(rows) -> list[tuple[ResultValues, int | None, figures.Change]]
     return [(_result_value(row), row[n], figures.stored_change(*row[n + 1 :])) for row in rows]
 
 
-@functools.lru_cache(maxsize=1)
 def _province_url_prefix() -> str:
-    """The province page URL without its slug: reversed once per page rather than once per row."""
+    """The province page URL without its slug: reversed once per language (``/en/`` in English), not per row."""
+    return _province_url_prefix_in(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _province_url_prefix_in(language: str) -> str:
     return reverse("dashboard:province", args=["x"])[:-2]
 
 
