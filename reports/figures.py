@@ -256,10 +256,11 @@ def change_conflict(change: Change, stated_score: Decimal | None, stated_rank: i
 
 
 def national_average(edition: Edition, results: Iterable[Result], published: Iterable[PublishedAverage]) -> Average:
-    """The published national average if a source states one, else the mean of the results held."""
-    for average in published:
-        if average.region_id is None and average.edition_id == edition.pk:
-            return Average(average.value, "published", edition.units_ranked, edition.units_ranked)
+    """The published national average if a source states one (the values sources give, disputed, when
+    they disagree evenly), else the mean of the results held. A stated median is not an average."""
+    for average in _means(published, edition):
+        if average.region_id is None:
+            return _stated(average, edition.units_ranked)
     return _computed([r.score for r in results], edition.units_ranked)
 
 
@@ -271,17 +272,25 @@ def regional_averages(
     ``results`` must carry ``province`` (for its region); ``regions`` carries ``unit_count``
     (the region's units in the edition's era).
     """
-    stated = {a.region_id: a for a in published if a.region_id is not None and a.edition_id == edition.pk}
+    stated = {a.region_id: a for a in _means(published, edition) if a.region_id is not None}
     scores = defaultdict(list)
     for r in results:
         scores[r.province.region_id].append(r.score)
     out = {}
     for region in regions:
         if region.pk in stated:
-            out[region.pk] = Average(stated[region.pk].value, "published", region.unit_count, region.unit_count)
+            out[region.pk] = _stated(stated[region.pk], region.unit_count)
         else:
             out[region.pk] = _computed(scores.get(region.pk, []), region.unit_count)
     return out
+
+
+def _means(published: Iterable[PublishedAverage], edition: Edition) -> list[PublishedAverage]:
+    return [a for a in published if a.edition_id == edition.pk and a.statistic == PublishedAverage.Statistic.MEAN]
+
+
+def _stated(average: PublishedAverage, units_total: int) -> Average:
+    return average_from_totals(average.value, None, 0, units_total, average.stated)
 
 
 def _computed(scores: Iterable[Decimal | None], units_total: int) -> Average:

@@ -24,7 +24,7 @@ from dashboard.pages import overview
 from provinces.models import Era, Province
 from reports import figures
 from reports.derived import refresh_statistics
-from reports.models import Edition, Index, Result, Standing, Status
+from reports.models import Edition, Index, PublishedAverage, Result, Standing, Status
 from reports.visibility import ANONYMOUS
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def expected_overview(index_code: str, synthetic_data: bool = False) -> dict:
     rows = [queries.result_row(r, changes[r.pk], ranks[r.pk]) for r in current]
     up, down = figures.biggest_movers(rows)
     regions = queries.regions_by_era(edition, ANONYMOUS)[edition.era]
-    regional = figures.regional_averages(edition, current, queries.published_averages([], regions=regions), regions)
+    regional = figures.regional_averages(edition, current, PublishedAverage.objects.filter(edition=edition), regions)
     if edition.era == Era.UNITS_34:
         drawable = set(queries.predecessor_codes())
         drawn = [row for row in rows if row["slug"] in drawable]
