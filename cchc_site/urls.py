@@ -8,10 +8,9 @@ decides the language, so a shared link opens in the language it was copied in. T
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from provinces.auth import ThrottledAuthenticationForm
+from dashboard.account_views import SignInView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,12 +20,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("dashboard.urls")),
-    # sign-in with repeated failures throttled; the rest of django.contrib.auth.urls as is
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    # sign-in throttled (and a moved account's notice); the rest of django.contrib.auth.urls as is
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     prefix_default_language=False,
 )

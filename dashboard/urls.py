@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import article_views, views
+from dashboard import account_views, article_views, views
 from dashboard.caching import cached_page  # per data version, audience, language and parameters; ETag/304
 
 app_name = "dashboard"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("bai-viet/<int:pk>/", cached_page(article_views.article_detail), name="article"),
     # Sign-in landing: officers go to their own province
     path("trang-cua-toi/", views.my_home, name="my_home"),
+    # An officer moved to their unit's successor in 2025 is told so once, after signing in
+    path("tai-khoan/chuyen-don-vi/", account_views.moved, name="moved"),
     # Data the pages fetch
     path("du-lieu/vn_provinces_63.geojson", cached_page(views.geojson), name="geojson"),
     path("du-lieu/don-vi.json", cached_page(views.units), name="units"),

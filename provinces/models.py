@@ -189,6 +189,17 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("Cán bộ của một tỉnh: xem được kết quả dự thảo của riêng tỉnh này."),
     )
+    # Set when the account was moved from a unit merged in 2025 to its successor (provinces/accounts.py).
+    moved_from = models.ForeignKey(
+        Province,
+        verbose_name=_("chuyển từ đơn vị"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    move_notice_due = models.BooleanField(_("chưa báo việc chuyển đơn vị"), default=False, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -7,11 +7,15 @@ Searches are diacritic-insensitive: the term is folded and matched against ``Pro
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from provinces.accounts import ROLES, assign_role, may_create, unit_in_force
 from provinces.auth import ThrottledAdminAuthenticationForm
 from provinces.models import Province, ProvinceAlias, Region, User
 
@@ -96,6 +100,31 @@ class ProvinceAliasAdmin(ViewerRowsMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_select_related = ["province"]
 
 
+class AccountCreationForm(AdminUserCreationForm):
+    """The admin's "add user" with a role (provinces/accounts.py): an officer needs a unit in force; only a
+    superuser may create ministry staff and curators."""
+
+    actor = None  # the signed-in user, set by UserAdmin.get_form
+    role = forms.ChoiceField(label=_("vai trò"), choices=[(r.code, r.label) for r in ROLES.values()])
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "province")
+
+    def clean(self):
+        cleaned = super().clean()
+        role = ROLES.get(cleaned.get("role"))
+        if role is None:
+            return cleaned
+        if not may_create(self.actor, role):
+            raise ValidationError(_("Chỉ quản trị viên cấp cao tạo được tài khoản %(role)s.") % {"role": role.label})
+        try:
+            cleaned["province"] = unit_in_force(role, cleaned.get("province"))
+        except ValidationError as exc:
+            self.add_error("province", exc)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
     list_display = ["username", "email", "province", "is_staff", "is_active", "role_names"]
@@ -107,10 +136,26 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Tỉnh, thành phố phụ trách"), {"fields": ["province"]}),
     ]
+    add_form = AccountCreationForm
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        (_("Tỉnh, thành phố phụ trách"), {"fields": ["province"]}),
+        (_("Vai trò và tỉnh, thành phố phụ trách"), {"fields": ["role", "province"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:  # the add form checks the role against who is creating it
+            form = type(form.__name__, (form,), {"actor": request.user})
+        return form
+
+    def save_model(self, request, obj, form, change):
+        role = ROLES.get(form.cleaned_data.get("role")) if not change else None
+        if role is not None:
+            obj.province = form.cleaned_data["province"]
+            obj.is_staff = obj.is_staff or role.is_staff
+        super().save_model(request, obj, form, change)
+        if role is not None:
+            assign_role(obj, role)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
