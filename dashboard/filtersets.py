@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from provinces.lineage import named_q
 from provinces.text import fold
 from reports import tiers
 from reports.models import Result
@@ -142,8 +143,9 @@ class ResultFilterSet(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Diacritic-insensitive search over unit names and aliases ("ha noi" finds Hà Nội)."""
+        """Diacritic-insensitive search over unit names and aliases ("ha noi" finds Hà Nội), former and
+        current names leading across the 2025 merger (``provinces.lineage.named_q``)."""
         folded = fold(value)
         if not folded:
             return queryset
-        return queryset.filter(province__search_text__contains=folded)
+        return queryset.filter(named_q(folded))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from .models import Province
+from .models import Era, Province, whole_name_q
 
 
 def predecessor_ids(unit_id: int) -> set[int]:
@@ -74,3 +74,24 @@ def formed_from_counts(unit_ids) -> dict[int, int]:
         return {}
     rows = Province.objects.filter(successor_id__in=unit_ids).order_by().values("successor_id")
     return {row["successor_id"]: row["n"] for row in rows.annotate(n=Count("pk"))}
+
+
+def named_q(folded: str, field: str = "province") -> Q:
+    """The units a typed name leads to, as a condition on ``field`` (a foreign key to Province; "" for
+    a queryset of provinces).
+
+    A name leads to every unit whose names (name, English name, code, aliases: ``search_text``) contain
+    it. A whole name that no unit of an era bears leads, in that era, to the units that unit became or
+    was formed from: "Bạc Liêu" among today's units finds Cà Mau. A name an era still has stays its own
+    ("Hải Phòng" on a 2023 ranking is the Hải Phòng of 2023, not Hải Dương merged into it since), and a
+    partial name ("Quảng") never crosses the merger.
+    """
+    prefix = f"{field}__" if field else ""
+    named = list(Province.objects.filter(whole_name_q(folded)).values_list("pk", "era", "successor_id"))
+    eras = {era for _pk, era, _successor in named}
+    condition = Q(**{f"{prefix}search_text__contains": folded})
+    if named and Era.UNITS_63 not in eras:  # a name only today's units bear: the units that formed them
+        condition |= Q(**{f"{prefix}successor__in": [pk for pk, _era, _successor in named]})
+    if named and Era.UNITS_34 not in eras:  # a former name: the unit it became
+        condition |= Q(**{f"{field or 'pk'}__in": [s for _pk, _era, s in named if s is not None]})
+    return condition

@@ -49,6 +49,20 @@ class Region(models.Model):
         return self.name
 
 
+NAME_SEPARATOR = " | "  # between the folded names in Province.search_text
+
+
+def whole_name_q(folded: str) -> models.Q:
+    """Units one of whose names (folded) is exactly ``folded``: "ha noi" is Hà Nội's name, "ha" is none's."""
+    sep = NAME_SEPARATOR
+    return (
+        models.Q(search_text=folded)
+        | models.Q(search_text__startswith=folded + sep)
+        | models.Q(search_text__endswith=sep + folded)
+        | models.Q(search_text__contains=sep + folded + sep)
+    )
+
+
 class ProvinceQuerySet(models.QuerySet):
     def of_era(self, era: int) -> ProvinceQuerySet:
         return self.filter(era=era)
@@ -152,7 +166,7 @@ class Province(models.Model):
         if aliases is None:
             aliases = list(self.aliases.values_list("name", flat=True)) if self.pk else []
         names = [self.name, self.name_en, self.code, *aliases]
-        self.search_text = " | ".join(dict.fromkeys(fold(n) for n in names if n))
+        self.search_text = NAME_SEPARATOR.join(dict.fromkeys(fold(n) for n in names if n))
 
 
 class ProvinceAlias(models.Model):

@@ -276,3 +276,20 @@ def test_units_without_a_published_rank_follow_by_score_then_name_on_every_datab
         .values_list("name", flat=True)
     )
     assert unranked == [*tied, ranked[0].province.name, ranked[3].province.name]
+
+
+def test_a_former_name_finds_the_unit_it_became_and_a_name_an_era_still_has_stays_its_own():
+    """'Bạc Liêu' among today's units (a 2025-era edition's ranking) finds today's Cà Mau; on a 2023 ranking
+    'Hải Phòng' is the Hải Phòng of 2023 (not Hải Dương, merged into it since), and 'Quảng' stays partial."""
+    from provinces.lineage import named_q
+
+    def found(era, name):
+        return set(Province.objects.filter(era=era).filter(named_q(name, field="")).values_list("name", flat=True))
+
+    assert Province.objects.get(slug__startswith="bac-lieu", era=63).successor.slug == "ca-mau"
+    assert found(34, "bac lieu") == {"Cà Mau"}
+    assert found(34, "Thua Thien Hue") == {"Huế"}
+    assert found(63, "bac lieu") == {"Bạc Liêu"}
+    assert found(63, "hai phong") == {"Hải Phòng"}
+    own = {p.name for p in Province.objects.filter(era=63) if "quang" in p.search_text}
+    assert found(63, "quang") == own and "Tuyên Quang" in own  # no unit merged into a "Quảng …" is added

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dashboard.charts import DASHES, PALETTE, SYMBOLS, as_float, compare_score_chart, rank_chart
 from dashboard.queries import BadRequest, index_choices, localized, pick_index, visible_editions
-from provinces.models import Era, Province
+from provinces.models import Era, Province, whole_name_q
 from provinces.text import fold
 from reports import figures
 from reports.models import (
@@ -68,14 +68,7 @@ def resolve_unit(text: str) -> tuple[dict | None, list[dict]]:
             break
     if not folded:
         return None, []
-    sep = " | "
-    exact = (
-        Q(search_text=folded)
-        | Q(search_text__startswith=folded + sep)
-        | Q(search_text__endswith=sep + folded)
-        | Q(search_text__contains=sep + folded + sep)
-        | Q(slug=text.strip().lower())
-    )
+    exact = whole_name_q(folded) | Q(slug=text.strip().lower())
     found = Province.objects.in_dataset().filter(Q(search_text__contains=folded) | Q(slug=text.strip().lower()))
     if era:
         found = found.filter(era=era)
