@@ -1,4 +1,4 @@
-"""Two small middlewares every response goes through.
+"""Small middlewares every response goes through.
 
 :class:`QueryStringGuard` checks a request's query parameters before any view (so before any database)
 sees them: a control character (NUL included: PostgreSQL refuses it with a server error, SQLite stores
@@ -13,11 +13,16 @@ images also from ``data:`` and ``blob:`` (Plotly's image export), no plugins, no
 only here. The pages and the admin have no inline scripts (page data is JSON in
 ``<script type="application/json">``, which is never executed); tests/browser/test_csp.py opens every
 page with charts and the admin and listens for violations.
+
+:class:`LanguageQueryRedirect` sends old ``?lang=en`` links to the page's address in that language.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.urls import translate_url
 from django.utils.translation import gettext as _
 
 from provinces.inputs import control_characters
@@ -89,3 +94,24 @@ class ContentSecurityPolicy:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CSP)
         return response
+
+
+class LanguageQueryRedirect:
+    """Links from before the language moved into the URL (``/xep-hang/?lang=en``) open at the page's
+    address in that language (``/en/xep-hang/``), 301, the rest of the query kept: a shared old link
+    opens in the language it was copied in. Pages outside the language prefix (admin, API) ignore it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.GET.get("lang")
+        if language not in {code for code, _name in settings.LANGUAGES} or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        addresses = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
+        if len(set(addresses.values())) == 1:
+            return self.get_response(request)  # not a page with an address per language
+        target = addresses[language]
+        query = request.GET.copy()
+        del query["lang"]
+        return HttpResponsePermanentRedirect(f"{target}?{query.urlencode()}" if query else target)

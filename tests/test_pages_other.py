@@ -258,3 +258,22 @@ def test_a_signed_in_officer_sees_their_name_and_can_sign_out(client, officer_fa
     assert f'<a href="{reverse("dashboard:my_home")}">{officer.username}</a>' in html
     assert f'<form action="{reverse("logout")}" method="post"' in html
     assert f'href="{reverse("dashboard:about")}"' in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/xep-hang/?year=2023&lang=en", "/en/xep-hang/?year=2023"),
+        ("/en/tinh/quang-ninh/?lang=vi", "/tinh/quang-ninh/"),
+        ("/?lang=en", "/en/"),
+    ],
+)
+def test_an_old_lang_link_opens_the_page_in_that_language(client, old, new):
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, new)
+    assert client.get(new).status_code == 200
+
+
+def test_lang_is_left_alone_where_pages_have_one_address(admin_client, client):
+    assert admin_client.get("/admin/?lang=en").status_code == 200
+    assert client.get("/api/v1/units?lang=en").status_code == 200
