@@ -377,3 +377,51 @@ def test_the_quarter_end_and_start_bound_a_unit_validity(units):
     assert not QuarterForm({**data, "quarter": "3"}, province=bac_lieu, today=today).is_valid()
     assert QuarterForm({**data, "quarter": "3"}, province=units["ca_mau"], today=today).is_valid()
     assert not QuarterForm({**data, "quarter": "4"}, province=units["ca_mau"], today=today).is_valid()
+
+
+def test_a_submitted_quarter_reaches_no_url_of_a_persona_who_may_not_see_it(units):
+    """The persona sweep of tests/test_personas.py, asked about a submitted quarter: every URL pattern
+    of the site (pages, downloads, API, admin), as the personas who may not see it and those who may."""
+    from django.test import Client
+
+    from tests.test_personas import _text_of, every_url
+
+    own, other = Province.objects.get(name="Bạc Liêu", era=63), Province.objects.get(name="Hà Nội", era=63)
+    DossierStat.objects.create(province=own, year=2024, quarter=2, received=987654, source_url=SOURCE)
+    world = _sweep_world(own, other)
+    secret = re.compile(r"(?<![\d.,])987[.,]?654(?![\d])")
+    for persona in world["personas"]:
+        name, user, may_see = persona.name, persona.user, bool(persona.may_see)
+        client = Client()
+        if user:
+            client.force_login(user)
+        seen = []
+        for url in every_url(world):
+            response = client.get(url)
+            assert response.status_code < 500, (name, url)
+            if response.status_code == 200 and secret.search(_text_of(response)):
+                seen.append(url)
+        if may_see:
+            assert any(u.startswith("/ban-lam-viec/") for u in seen), name
+        else:
+            assert not seen, f"{name} sees a submitted quarter: {seen[:3]}"
+
+
+def _sweep_world(own, other):
+    from django.contrib.auth import get_user_model
+
+    from tests.test_personas import Persona
+
+    User = get_user_model()
+    article = SourceArticle.objects.create(url="https://example.org/quy-sweep", title="Quý", text="…")
+    edition = Edition.objects.filter(status=Status.PUBLISHED, results__province=own).order_by("pk").first()
+    ministry = User.objects.create_user("bo.sweep", password="mat-khau-dai-9")
+    ministry.groups.add(Group.objects.get(name="Cán bộ Bộ Nội vụ"))
+    personas = [
+        Persona("anonymous", set()),
+        Persona("other officer", set(), User.objects.create_user("cb.ha.noi.sweep", province=other)),
+        Persona("successor officer", {"q"}, User.objects.create_user("cb.ca.mau.sweep", province=own.successor)),
+        Persona("ministry", {"q"}, ministry),
+    ]
+    return {"edition": edition, "own": own, "other": other, "successor": own.successor, "article": article,
+            "personas": personas}  # fmt: skip
