@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sources",
     "dashboard",
     "opendata",
+    "desk",
     "curation",
 ]
 
@@ -157,6 +158,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Django's Vietnamese formats name the thousands dot but no grouping, so counts written with
+# force_grouping (dashboard.templatetags.cchc.stated, dashboard.charts.number) came out as 113905;
+# this is the fallback for locales without NUMBER_GROUPING (English keeps its own, also 3).
+NUMBER_GROUPING = 3
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

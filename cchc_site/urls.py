@@ -20,6 +20,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("dashboard.urls")),
+    path("ban-lam-viec/", include("desk.urls")),
     # sign-in throttled (and a moved account's notice); the rest of django.contrib.auth.urls as is
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -534,8 +534,22 @@ class Standing(models.Model):
         return f"{self.result_id}: {self.rank} ({self.score_change})"
 
 
+OPTIONAL = {"null": True, "blank": True}  # a link that may be absent
+
+
 class DossierStat(models.Model):
-    """Administrative-procedure dossiers (hồ sơ TTHC) a province reports for a quarter."""
+    """Administrative-procedure dossiers (hồ sơ TTHC) a province reports for a quarter.
+
+    ``received`` is every dossier the province handled in the quarter (those carried over from the
+    previous quarter included, as the public-service portal counts them), so a quarter is consistent
+    when ``on_time + late + pending <= received`` (dossiers withdrawn or returned make up the rest).
+    An officer's entry is *submitted*, public once a curator confirms it (``Viewer.dossier_stats``);
+    every new row starts submitted, whoever writes it: deny by default.
+    """
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Chờ xác nhận")
+        CONFIRMED = "confirmed", _("Đã xác nhận")
 
     province = models.ForeignKey(
         Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="dossier_stats"
@@ -549,6 +563,17 @@ class DossierStat(models.Model):
     article = models.ForeignKey(
         "SourceArticle", verbose_name=_("nguồn"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True, validators=[HTTP_URL])
+    note = models.TextField(_("ghi chú"), blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, "+", verbose_name=_("người gửi"), **OPTIONAL
+    )
+    submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, "+", verbose_name=_("người xác nhận"), **OPTIONAL
+    )
+    confirmed_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -563,6 +588,24 @@ class DossierStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province.name} Q{self.quarter}/{self.year}"
+
+    def save(self, *args, **kwargs):
+        if self.source_url:
+            HTTP_URL(self.source_url)  # every write path, not only forms (as SourceArticle.url)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.State.CONFIRMED
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Percent of the dossiers *resolved* in the quarter that were resolved on time:
+        ``100 * on_time / (on_time + late)``. Pending dossiers are not in it (they are neither on
+        time nor late yet). ``None`` when either count is missing or nothing was resolved: never 0."""
+        if self.on_time is None or self.late is None or self.on_time + self.late == 0:
+            return None
+        return (Decimal(100) * self.on_time / (self.on_time + self.late)).quantize(Decimal("0.01"))
 
 
 def text_fingerprint(text: str) -> str:

@@ -13,6 +13,12 @@ figures only, unless a line of the table below says otherwise.
 | ministry staff (``reports.view_draft_results``) | yes | yes | yes | as their permissions say |
 | curator (staff + change permissions) | yes | yes | yes | edit |
 
+Quarterly dossier figures (:meth:`Viewer.dossier_stats`) follow the same table: a *confirmed* quarter is
+public; a *submitted* one (entered by a province's officer, not yet confirmed by a curator) is seen by
+the officers of that province (a 2025 unit's officer: also its predecessors'), ministry staff and
+curators, and by no one else, on any page, download or admin list. The province's desk
+(``desk:quarters``) opens to the same people (:meth:`Viewer.sees_desk_of`).
+
 A user who is both an officer and ministry staff sees what ministry staff see. A figure derived from
 several rows (an average, a quartile, a rank computed from scores) is shown to a viewer only when the
 viewer sees every row it rests on (:meth:`Viewer.sees_whole`): an officer looking at a draft sees their
@@ -166,7 +172,7 @@ class Viewer:
         return queryset.filter(
             Q(result__isnull=False) & self.results_q("result__")
             | Q(result__isnull=True, average__isnull=False, average__edition__status=Status.PUBLISHED)
-            | unlinked & Q(dossier_stat__isnull=False)
+            | unlinked & Q(dossier_stat__isnull=False) & self.dossier_stats_q("dossier_stat__")
             | unlinked & Q(dossier_stat__isnull=True) & Exists(published_edition)
         )
 
@@ -174,8 +180,22 @@ class Viewer:
         """Articles are public texts; what this viewer may learn from them is filtered by ``citations``."""
         return SourceArticle.objects.all() if queryset is None else queryset
 
+    def dossier_stats_q(self, prefix: str = "") -> Q:
+        """Quarterly figures this viewer sees: confirmed ones, and submitted ones of their own units."""
+        if self.sees_drafts:
+            return Q()
+        confirmed = Q(**{f"{prefix}status": DossierStat.State.CONFIRMED})
+        if self.province_ids:
+            return confirmed | Q(**{f"{prefix}province_id__in": sorted(self.province_ids)})
+        return confirmed
+
     def dossier_stats(self, queryset: QuerySet | None = None) -> QuerySet:
-        return DossierStat.objects.all() if queryset is None else queryset
+        return (DossierStat.objects.all() if queryset is None else queryset).filter(self.dossier_stats_q())
+
+    def sees_desk_of(self, province_id: int) -> bool:
+        """Whether this viewer may open a province's desk: its officers (a 2025 unit's officer also
+        their predecessors'), ministry staff and curators."""
+        return self.sees_drafts or province_id in self.province_ids
 
     # -- the admin ---------------------------------------------------------------------------------
 

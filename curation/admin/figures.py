@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -386,14 +387,41 @@ class PublishedAverageAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
     list_select_related = ["edition__index", "region"]
 
 
+@admin.action(description=_("Xác nhận"), permissions=["change"])
+def confirm_quarters(modeladmin, request, queryset):
+    """Confirm submitted quarters: from now on they are public (reports.visibility). One save per row,
+    not ``update()``: the history records who confirmed, and the page cache learns of the change."""
+    now = timezone.now()
+    confirmed = 0
+    for stat in queryset.filter(status=DossierStat.State.SUBMITTED).select_related("province"):
+        stat.status = DossierStat.State.CONFIRMED
+        stat.confirmed_by, stat.confirmed_at = request.user, now
+        stat.save()
+        confirmed += 1
+    modeladmin.message_user(request, gettext("Đã xác nhận %(count)s quý.") % {"count": confirmed}, messages.SUCCESS)
+
+
 @admin.register(DossierStat)
 class DossierStatAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["province", "year", "quarter", "received", "on_time", "late", "pending", "article"]
-    list_filter = ["year", "quarter", "province__region"]
+    """Quarterly dossier figures: officers enter them on their desk (desk/quarters.py) as *submitted*;
+    curators confirm them here (the action, or the status field), which makes them public."""
+
+    list_display = ["province", "year", "quarter", "received", "on_time", "late", "pending", "status", "article"]
+    list_filter = ["status", "year", "quarter", "province__region"]
     search_fields = ["province__name"]
     folded_search_fields = ("province__search_text",)
     autocomplete_fields = ["province", "article"]
     list_select_related = ["province", "article"]
+    readonly_fields = ["submitted_by", "submitted_at", "confirmed_by", "confirmed_at"]
+    actions = [confirm_quarters]
+
+    def save_model(self, request, obj, form, change):
+        # confirmed through the form's status field: record who and when, as the action does
+        if obj.status == DossierStat.State.CONFIRMED and obj.confirmed_by_id is None:
+            obj.confirmed_by, obj.confirmed_at = request.user, timezone.now()
+        elif obj.status == DossierStat.State.SUBMITTED:
+            obj.confirmed_by = obj.confirmed_at = None
+        super().save_model(request, obj, form, change)
 
 
 # --- sources ----------------------------------------------------------------------------------------

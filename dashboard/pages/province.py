@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +33,7 @@ from provinces.lineage import continued, continuing_unit, successor_size, unit_a
 from provinces.models import Era, Province
 from reports import figures
 from reports.models import (
+    DossierStat,
     SourceArticle,
     Status,
 )
@@ -43,7 +45,8 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
 
     Queries: the unit and its predecessors (+ region sizes), editions (+ published averages), the
     editions' stored statistics (averages, leaders), the unit's results, its component scores,
-    citations, articles: seven, however many units and years the database holds.
+    citations, articles: seven, however many units and years the database holds, and one more for a
+    unit with confirmed quarterly dossier figures.
     """
     units = list(_unit_and_predecessors(slug))
     province = next((u for u in units if u.slug == slug), None)
@@ -188,6 +191,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
             latest_own.edition, [(k, n, mx) for _o, k, n, mx in components], own_scores, latest_summaries
         )
 
+    quarters = _confirmed_quarters(viewer, [u for u in units if u.pk in own_units])
     index = of_index[0].index if of_index else None
     return {
         "province": province,
@@ -208,7 +212,39 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
         "score_chart": province_score_chart(series, trend_rows, years, breaks),
         "rank_chart": province_rank_chart(series, years, breaks),
         "component_chart": component_chart(sorted(component_series.values(), key=lambda e: e["order"]), breaks),
+        "quarters": quarters,
     }
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("Q%(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+
+
+def quarter_rows(stats) -> list[dict]:
+    """Quarterly dossier figures as table rows, oldest quarter first (the public page and the desk)."""
+    return [
+        {
+            "stat": stat,
+            "label": quarter_label(stat.year, stat.quarter),
+            "rate": stat.on_time_rate,
+            "source_url": safe_url(stat.source_url),  # http(s) links only
+            "article": stat.article,
+        }
+        for stat in sorted(stats, key=lambda s: (s.year, s.quarter))
+    ]
+
+
+def _confirmed_quarters(viewer: Viewer, units: list[Province]) -> list[dict]:
+    """The unit's *confirmed* quarterly figures, for every viewer alike: a submitted quarter is shown
+    on the province's desk (desk/quarters.py), never on its public page nor in its cache. Read only
+    when the units query found some (``has_quarters``), so most pages pay no query for them."""
+    ids = [u.pk for u in units if u.has_quarters]
+    if not ids:
+        return []
+    stats = (
+        viewer.dossier_stats().filter(province_id__in=ids, status=DossierStat.State.CONFIRMED).select_related("article")
+    )
+    return quarter_rows(stats)
 
 
 def _unit_and_predecessors(slug: str) -> QuerySet[Province]:
@@ -227,6 +263,9 @@ def _unit_and_predecessors(slug: str) -> QuerySet[Province]:
             region_units_63=units_in_region(Era.UNITS_63),
             region_units_34=units_in_region(Era.UNITS_34),
             successor_size=successor_size(),
+            has_quarters=Exists(
+                DossierStat.objects.filter(province=OuterRef("pk"), status=DossierStat.State.CONFIRMED)
+            ),
         )
         .order_by("name")
     )
