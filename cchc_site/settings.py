@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sources",
     "dashboard",
     "opendata",
+    "desk",
     "curation",
 ]
 

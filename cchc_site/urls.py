@@ -21,6 +21,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("dashboard.urls")),
+    path("ban-lam-viec/", include("desk.urls")),
     # sign-in with repeated failures throttled; the rest of django.contrib.auth.urls as is
     path(
         "accounts/login/",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: an app may import the apps before it, never one after it.
-LAYERS = ("provinces", "reports", "sources", "dashboard", "opendata", "curation", "cchc_site")
+LAYERS = ("provinces", "reports", "sources", "dashboard", "opendata", "desk", "curation", "cchc_site")
 MAX_LINES = 800
 
 
