@@ -143,11 +143,11 @@ def test_unknown_article_is_a_404(client):
 # Sign-in landing -------------------------------------------------------------------
 
 
-def test_an_officer_lands_on_their_province(client, officer_factory):
+def test_an_officer_lands_on_their_desk(client, officer_factory):
     province = Province.objects.get(slug="quang-ninh-truoc-2025")
     client.force_login(officer_factory(province))
     response = client.get(reverse("dashboard:my_home"))
-    assert response.url == reverse("dashboard:province", args=[province.slug])
+    assert response.url == reverse("desk:unit", args=[province.slug])
 
 
 def test_ministry_staff_land_on_the_overview(client, ministry_user):

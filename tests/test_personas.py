@@ -214,6 +214,10 @@ QUERIES = {
     "dashboard:articles": ["", "?year=2011", "?q=bac+lieu", "?province={own}"],
     "admin:reports_result_changelist": ["", "?q=bac+lieu", "?edition__year=2011"],
     "admin:reports_citation_changelist": ["", "?q=77"],
+    # the officer's desk: the trend with the region's peers, the printed profile of the draft year
+    "desk:home": ["", "?q=bac+lieu"],
+    "desk:unit": ["", "?peers=1"],
+    "desk:profile": ["", "?year=2011"],
 }
 
 

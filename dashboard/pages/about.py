@@ -45,9 +45,10 @@ def about_page(viewer: Viewer) -> dict[str, Any]:
 
 
 def home_for(user) -> str:
-    """Where a user lands after signing in: an officer on their province, everyone else on the overview."""
+    """Where a user lands after signing in: an officer on their own unit's desk (``desk:unit``, their
+    week's work), everyone else on the overview. Reversed by name: the dashboard never imports the desk."""
     if user.is_authenticated and getattr(user, "province_id", None):
         slug = Province.objects.filter(pk=user.province_id).values_list("slug", flat=True).first()
         if slug:
-            return reverse("dashboard:province", args=[slug])
+            return reverse("desk:unit", args=[slug])
     return reverse("dashboard:home")
