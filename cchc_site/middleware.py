@@ -12,8 +12,8 @@ styles from this site plus inline ``style`` attributes (Plotly sets them on ever
 images also from ``data:`` and ``blob:`` (Plotly's image export), no plugins, no framing, forms post
 only here. The embeddable charts (``dashboard:embed``, ``dashboard:embed_province``) are the one
 exception: any site may frame them (``frame-ancestors *``, :data:`EMBED_CSP`). The pages and the admin
-have no inline scripts (page data is JSON in ``<script type="application/json">``, which is never executed); tests/browser/test_csp.py opens every
-page with charts and the admin and listens for violations.
+have no inline scripts (page data is JSON in ``<script type="application/json">``, which is never
+executed); tests/browser/test_csp.py opens every page with charts and the admin and listens for violations.
 """
 
 from __future__ import annotations

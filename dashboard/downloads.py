@@ -173,7 +173,7 @@ def metadata(request: HttpRequest, title: str, publisher: str, coverage, filters
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "coverage": str(coverage) if coverage is not None else "",
-        "filters": {k: v for k, v in filters.items() if v not in (None, "")},
+        "filters": {k: str(v) for k, v in filters.items() if v not in (None, "")},
         "page": address,
         "retrieved": date.today().isoformat(),
         "columns": list(COLUMNS),
