@@ -27,7 +27,7 @@ def test_csv_has_a_bom_and_the_rows_shown(client):
     ranked = [row["unit_name"] for row in rows if row["metric"] == "rank"]
     assert ranked == [r["province"] for r in shown]
     assert all(row["unit_code"] and not row["unit_code"].startswith("#") for row in rows)  # no notes as rows
-    assert "rel=\"describedby\"" in response["Link"]  # the notes: the JSON's metadata
+    assert 'rel="describedby"' in response["Link"]  # the notes: the JSON's metadata
 
 
 def test_csv_leaves_missing_scores_empty_not_zero(client):
