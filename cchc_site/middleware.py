@@ -10,9 +10,10 @@ address, and the admin's own parameters :data:`MAX_LONG_PARAM_LENGTH`).
 built in; a dozen lines here rather than a library): scripts and everything else from this site only,
 styles from this site plus inline ``style`` attributes (Plotly sets them on every element it draws),
 images also from ``data:`` and ``blob:`` (Plotly's image export), no plugins, no framing, forms post
-only here. The pages and the admin have no inline scripts (page data is JSON in
-``<script type="application/json">``, which is never executed); tests/browser/test_csp.py opens every
-page with charts and the admin and listens for violations.
+only here. The embeddable charts (``dashboard:embed``, ``dashboard:embed_province``) are the one
+exception: any site may frame them (``frame-ancestors *``, :data:`EMBED_CSP`). The pages and the admin
+have no inline scripts (page data is JSON in ``<script type="application/json">``, which is never
+executed); tests/browser/test_csp.py opens every page with charts and the admin and listens for violations.
 
 :class:`LanguageQueryRedirect` sends old ``?lang=en`` links to the page's address in that language.
 """
@@ -46,6 +47,10 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# A chart alone, made to be framed by other sites (dashboard/embeds.py); everything else as above.
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+EMBED_VIEWS = {"dashboard:embed", "dashboard:embed_province"}
 
 
 def query_problem(request) -> str | None:
@@ -92,7 +97,9 @@ class ContentSecurityPolicy:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP)
+        match = getattr(request, "resolver_match", None)
+        framed = match is not None and match.view_name in EMBED_VIEWS
+        response.setdefault("Content-Security-Policy", EMBED_CSP if framed else CSP)
         return response
 
 

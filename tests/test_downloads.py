@@ -1,4 +1,5 @@
-"""Downloads of the rankings: exactly the rows shown, CSV with BOM, XLSX, JSON, each with notes."""
+"""Downloads of the rankings: exactly the rows shown, CSV with BOM, XLSX, JSON, as the long table of every
+page (dashboard/downloads.py); the notes in the JSON's metadata and the XLSX's metadata sheet."""
 
 from __future__ import annotations
 
@@ -22,30 +23,29 @@ def test_csv_has_a_bom_and_the_rows_shown(client):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    header, body = lines[0], lines[1 : 1 + len(shown)]
-    assert header[1] == "Tỉnh, thành phố"
-    assert [row[1] for row in body] == [r["province"] for r in shown]
-    assert lines[1 + len(shown)] == []  # then the notes
-    notes = {row[0]: row[1] for row in lines[2 + len(shown) :]}
-    assert any("Độ phủ" in key for key in notes)
-    assert any("Giấy phép" in key for key in notes)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    ranked = [row["unit_name"] for row in rows if row["metric"] == "rank"]
+    assert ranked == [r["province"] for r in shown]
+    assert all(row["unit_code"] and not row["unit_code"].startswith("#") for row in rows)  # no notes as rows
+    assert 'rel="describedby"' in response["Link"]  # the notes: the JSON's metadata
 
 
 def test_csv_leaves_missing_scores_empty_not_zero(client):
     response = client.get(URL, {"year": 2023, "q": "long an", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][1] == "Long An"
-    assert rows[1][3] == ""
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    score = next(row for row in rows if row["metric"] == "score")
+    assert score["unit_name"] == "Long An"
+    assert score["value"] == ""
 
 
 def test_json_has_notes_and_the_rows_shown(client):
     shown = client.get(URL, {"year": 2024}).context["rows"]
     response = client.get(URL, {"year": 2024, "format": "json"})
     data = json.loads(response.content)
-    assert len(data["rows"]) == len(shown)
-    assert data["notes"]["Độ phủ"].endswith("đơn vị có điểm")
-    assert "xep-hang" in data["notes"]["Địa chỉ"]
+    assert len([r for r in data["rows"] if r["metric"] == "rank"]) == len(shown)
+    assert data["metadata"]["coverage"].endswith("đơn vị có điểm")
+    assert data["metadata"]["licence"] == "CC BY 4.0"
+    assert "xep-hang" in data["metadata"]["page"]
 
 
 def test_xlsx_opens_with_the_rows_and_a_notes_sheet(client):
@@ -54,9 +54,11 @@ def test_xlsx_opens_with_the_rows_and_a_notes_sheet(client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
-    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row["unit_name"] for row in rows if row["metric"] == "rank"]
     assert names == [r["province"] for r in shown]
-    assert len(workbook.worksheets) == 2
+    assert [ws.title for ws in workbook.worksheets] == ["data", "metadata"]
 
 
 def test_an_unknown_format_is_a_400(client):
@@ -85,4 +87,4 @@ def test_download_query_count(client, django_assert_max_num_queries):
 def test_downloads_name_the_source_articles_of_each_row(client):
     response = client.get(URL, {"year": 2022, "format": "json"})
     rows = json.loads(response.content)["rows"]
-    assert any(row["Nguồn"].startswith("http") for row in rows)
+    assert any(row["source_url"].startswith("http") for row in rows)

@@ -196,15 +196,18 @@ def test_the_language_switch_gives_english(client):
     assert "Red River Delta" in html  # region names come from the data's English names
 
 
-def test_english_downloads_have_english_headers(client):
-    with translation.override("en"):
-        url = reverse("dashboard:rankings")
-    response = client.get(url, {"year": 2023, "format": "json"})
+def test_english_downloads_keep_the_same_keys(client):
+    """A download's keys never change with the language (scripts read them); its notes are translated."""
     import json
 
-    data = json.loads(response.content)
-    assert data["columns"][:2] == ["Rank", "Province"]
-    assert "Coverage" in data["notes"]
+    with translation.override("en"):
+        url = reverse("dashboard:rankings")
+    english = json.loads(client.get(url, {"year": 2023, "format": "json"}).content)
+    vietnamese = json.loads(client.get(reverse("dashboard:rankings"), {"year": 2023, "format": "json"}).content)
+    assert english["columns"] == vietnamese["columns"]
+    assert english["columns"][:2] == ["unit_code", "era"]
+    assert english["rows"] == vietnamese["rows"]
+    assert english["metadata"]["coverage"].endswith("units with a score")
 
 
 @override_settings(CCHC_DATASET="synthetic")

@@ -189,6 +189,9 @@ def _samples(arg: str, route: str, world) -> list[str]:
         "id": [str(world["personas"][1].user.pk)],  # a user's password form
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        # the embeddable charts (dashboard/embeds.py): every page and chart name, and some that are none
+        "page": ["tong-quan", "xep-hang", "ban-do", "so-sanh", "khong-co"],
+        "chart": ["diem", "hang", "ban-do", "phan-bo", "thanh-phan"],
     }
     if arg not in samples:
         pytest.fail(f"no sample value for <{arg}> in the URL pattern {route!r}: add one to tests/test_personas.py")
@@ -207,10 +210,17 @@ QUERIES = {
         f"{DRAFT}&component=procedures&format=csv",
         f"{DRAFT}&q=bac+lieu",
     ],
-    "dashboard:home": ["", "?index=PAR_INDEX"],
-    "dashboard:province": ["", "?index=PAR_INDEX"],
-    "dashboard:compare": ["?p={own}&p={other}&index=PAR_INDEX&year=2011", "?them=bac+lieu&index=PAR_INDEX"],
-    "dashboard:map": [DRAFT, f"{DRAFT}&by=group"],
+    "dashboard:home": ["", "?index=PAR_INDEX", *(f"?index=PAR_INDEX&format={f}" for f in FORMATS)],
+    "dashboard:province": ["", "?index=PAR_INDEX", *(f"?index=PAR_INDEX&format={f}" for f in FORMATS)],
+    "dashboard:compare": [
+        "?p={own}&p={other}&index=PAR_INDEX&year=2011",
+        "?them=bac+lieu&index=PAR_INDEX",
+        *(f"?p={{own}}&p={{other}}&index=PAR_INDEX&year=2011&format={f}" for f in FORMATS),
+    ],
+    "dashboard:map": [DRAFT, f"{DRAFT}&by=group", *(f"{DRAFT}&format={f}" for f in FORMATS)],
+    # embeds are built as the anonymous viewer, whoever asks: no draft for anyone
+    "dashboard:embed": [DRAFT, "?p={own}&p={other}&index=PAR_INDEX&year=2011"],
+    "dashboard:embed_province": ["", "?index=PAR_INDEX"],
     "dashboard:articles": ["", "?year=2011", "?q=bac+lieu", "?province={own}"],
     "admin:reports_result_changelist": ["", "?q=bac+lieu", "?edition__year=2011"],
     "admin:reports_citation_changelist": ["", "?q=77"],

@@ -116,6 +116,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
                 "rows": [
                     {
                         "year": r.edition.year,
+                        "unit_id": r.province_id,  # the unit the figure is about (downloads name it)
                         "score": r.score,
                         "rank": r.rank,
                         "units_ranked": r.edition.units_ranked,
@@ -138,6 +139,8 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
         trend_rows.append(
             {
                 "year": edition.year,
+                "era": edition.era,
+                "draft": edition.status != Status.PUBLISHED,
                 "score": mine.score if mine else None,
                 "rank": mine.rank if mine else None,
                 "units_ranked": edition.units_ranked,
@@ -149,6 +152,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
     # Components: percent of maximum over the years, with framework breaks.
     year_of = {e.pk: e.year for e in of_index}
     own_ids = {r.pk for r in own if r.province_id in own_units}
+    unit_of_result = {r.pk: r.province_id for r in own}
     component_series: dict[str, dict] = {}
     english = in_english()
     for result_id, edition_id, key, name, name_en, max_points, order, score, rank in component_rows:
@@ -159,6 +163,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
         entry["points"].append(
             {
                 "year": year_of[edition_id],
+                "unit_id": unit_of_result[result_id],
                 "score": score,
                 "rank": rank,
                 "max": max_points,

@@ -110,6 +110,26 @@
     return fig;
   }
 
+  // The image export (the mode bar's camera) names the file after the chart and its filters
+  // (data-export, set by the server) and carries the source line (data-source) as an annotation
+  // under the plot, so that a PNG passed around still says where its figures come from.
+  function exportable(el, fig) {
+    var options = Object.assign({}, config);
+    options.toImageButtonOptions = { filename: el.dataset.export || el.id || "chart" };
+    var source = el.dataset.source;
+    if (source) {
+      var layout = fig.layout = fig.layout || {};
+      var margin = layout.margin = layout.margin || {};
+      var bottom = margin.b === undefined ? 80 : margin.b;
+      margin.b = bottom + 24;
+      layout.annotations = (layout.annotations || []).concat([{
+        text: source, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
+        yshift: -bottom, showarrow: false, align: "left", font: { size: 10, color: "#555555" }
+      }]);
+    }
+    return options;
+  }
+
   function inView(el) {
     var r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
@@ -136,7 +156,8 @@
       }
       return loadPlotly().then(function (Plotly) {
         fitToWidth(el, fig);
-        return Plotly.newPlot(el, fig.data, fig.layout || {}, config);
+        var options = exportable(el, fig);
+        return Plotly.newPlot(el, fig.data, fig.layout || {}, options);
       }).then(function () { announce(el); });
     });
   }

@@ -109,8 +109,9 @@ def test_the_csv_download_opens(page, live_server, tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Hạng,Tỉnh, thành phố") or lines[0].startswith('Hạng,"Tỉnh, thành phố"')
-    assert len([line for line in lines[1:] if line and not line.startswith("#") and line != ""]) >= shown
+    assert lines[0].startswith("unit_code,era,unit_slug,unit_name,index,year,metric,value")
+    assert len([line for line in lines[1:] if ",rank," in line]) == shown
+    assert download.suggested_filename == "par-index-2023-dong-bang-song-cuu-long.csv"
 
 
 def test_province_page_draws_trends_and_components(page, live_server):
