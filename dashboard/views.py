@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dashboard import downloads
 from dashboard.pages import about as about_data
@@ -38,12 +38,12 @@ def _page(request: HttpRequest, template: str, build, *args) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/overview.html", overview.overview_page)
 
 
-@require_GET
+@require_safe
 def rankings(request: HttpRequest) -> HttpResponse:
     context = rankings_data.rankings_page(request.GET, viewer_of(request))
     fmt = request.GET.get("format", "")
@@ -58,17 +58,17 @@ def rankings(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/rankings.html", context)
 
 
-@require_GET
+@require_safe
 def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, "dashboard/province.html", province.province_page, slug)
 
 
-@require_GET
+@require_safe
 def units_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/units.html", units_data.units_page)
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     try:
         context = compare_data.compare_page(request.GET, viewer_of(request))
@@ -79,12 +79,12 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/compare.html", context)
 
 
-@require_GET
+@require_safe
 def map_view(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/map.html", maps.map_page)
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/about.html", about_data.about_page(viewer_of(request)))
 
@@ -95,7 +95,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
     return redirect(about_data.home_for(request.user))
 
 
-@require_GET
+@require_safe
 def geojson(request: HttpRequest) -> HttpResponse:
     """The 63 provincial shapes the maps draw (shipped with the code, public)."""
     try:
@@ -107,7 +107,7 @@ def geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def units(request: HttpRequest) -> JsonResponse:
     """Every unit of this site's dataset (slug and label): the suggestions of the compare page's picker."""
     return JsonResponse({"units": compare_data.unit_choices()}, json_dumps_params={"ensure_ascii": False})
