@@ -1,4 +1,18 @@
-"""Small middlewares every response goes through.
+"""Small middlewares every request and response goes through.
+
+:class:`RealClientAddress` sets ``REMOTE_ADDR`` to the visitor's address when the request came through a
+proxy listed in ``TRUSTED_PROXIES`` (nginx, a load balancer): the sign-in throttle
+(``provinces/auth.py``) and the logs then count the visitor, not the proxy. The ``X-Forwarded-For``
+chain is read from the right, skipping trusted proxies; the first address that is not one is the
+client. A request from any other address keeps its own ``REMOTE_ADDR`` and its header is ignored (anyone
+can send one). With no proxy configured (the default) the header is never read. Hand-written (25 lines
+with :mod:`ipaddress`) rather than django-ipware: that library guesses from a dozen headers, and the
+one rule needed here is "trust this header only from these addresses".
+
+:class:`CacheHeaders` keeps ``Vary`` of a cached page (``dashboard/caching.py`` marks it with
+``vary_only``) to what changes it: Django's LocaleMiddleware adds ``Accept-Language`` to every page whose
+URL has no language prefix, but here the unprefixed URLs are always Vietnamese
+(``prefix_default_language=False``), so that header would only split shared caches' entries.
 
 :class:`QueryStringGuard` checks a request's query parameters before any view (so before any database)
 sees them: a control character (NUL included: PostgreSQL refuses it with a server error, SQLite stores
@@ -19,6 +33,8 @@ executed); tests/browser/test_csp.py opens every page with charts and the admin 
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
@@ -122,3 +138,54 @@ class LanguageQueryRedirect:
         query = request.GET.copy()
         del query["lang"]
         return HttpResponsePermanentRedirect(f"{target}?{query.urlencode()}" if query else target)
+
+
+def _networks(entries) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(remote_addr: str, forwarded_for: str, trusted) -> str:
+    """The visitor's address: ``remote_addr`` unless it is a trusted proxy, then the right-most address of
+    ``forwarded_for`` that is not a trusted proxy (the left-most if all are)."""
+    remote = _address(remote_addr)
+    if not trusted or remote is None or not any(remote in net for net in trusted) or not forwarded_for:
+        return remote_addr
+    chain = [_address(item) for item in forwarded_for.split(",")]
+    if any(hop is None for hop in chain):  # a malformed chain: the proxy's own address, never a guess
+        return remote_addr
+    for hop in reversed(chain):
+        if not any(hop in net for net in trusted):
+            return str(hop)
+    return str(chain[0])
+
+
+class RealClientAddress:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = _networks(getattr(settings, "TRUSTED_PROXIES", ()))
+
+    def __call__(self, request):
+        if self.trusted:
+            request.META["REMOTE_ADDR"] = client_address(
+                request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""), self.trusted
+            )
+        return self.get_response(request)
+
+
+class CacheHeaders:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        only = getattr(response, "vary_only", None)
+        if only is not None:
+            response["Vary"] = ", ".join(only)
+        return response

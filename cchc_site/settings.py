@@ -6,6 +6,7 @@ Defaults suit a developer's machine (SQLite file under ``var/``, DEBUG on); prod
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (cchc_site/ops.py)
     "django_filters",
     "simple_history",
     # Lower apps never import higher ones (docs/ARCHITECTURE.md).
@@ -71,11 +73,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # REMOTE_ADDR = the visitor's address behind a trusted proxy (TRUSTED_PROXIES; cchc_site/middleware.py)
+    "cchc_site.middleware.RealClientAddress",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, static files and errors included (cchc_site/middleware.py)
     "cchc_site.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Vary of cached pages: Cookie only, the language is in the URL (after LocaleMiddleware on the way out)
+    "cchc_site.middleware.CacheHeaders",
     "django.middleware.locale.LocaleMiddleware",
     # old links' ?lang=en opens /en/… (the language is in the URL now)
     "cchc_site.middleware.LanguageQueryRedirect",
@@ -137,6 +143,22 @@ elif CACHE_URL.startswith("dummy://"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}}
 
+# How long a shared cache (nginx proxy_cache, a CDN) may keep a public page, and serve it stale while it
+# fetches a fresh one: a publish or an un-publish shows everywhere within the sum (dashboard/caching.py
+# caps them at 60 and 30 seconds).
+CACHE_S_MAXAGE = envint("CACHE_S_MAXAGE", 60)
+CACHE_STALE_WHILE_REVALIDATE = envint("CACHE_STALE_WHILE_REVALIDATE", 30)
+
+# Addresses (or networks, 10.0.0.0/8) of the proxies in front of the app whose X-Forwarded-For is believed:
+# the sign-in throttle then counts the visitor's address, not the proxy's (cchc_site/middleware.py).
+# Empty (the default): X-Forwarded-For is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+
 AUTH_USER_MODEL = "provinces.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,7 +186,10 @@ USE_TZ = True
 NUMBER_GROUPING = 3
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The shipped public data (the map's GeoJSON, the unit lists) is also a static file: hashed and served for a
+# year by whitenoise or a CDN instead of through a view.
+STATICFILES_DIRS = [BASE_DIR / "static", ("data", BASE_DIR / "provinces" / "data")]
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # WhiteNoise warns on every request when the folder is missing (before the first collectstatic).
 STATIC_ROOT.mkdir(exist_ok=True)
@@ -182,6 +207,8 @@ STORAGES = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's health checks speak plain HTTP to the app server (cchc_site/ops.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

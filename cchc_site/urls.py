@@ -8,8 +8,11 @@ decides the language, so a shared link opens in the language it was copied in. T
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 
+from cchc_site import ops
 from dashboard.account_views import SignInView
 
 urlpatterns = [
@@ -17,6 +20,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # the open-data API and data package: outside any language prefix (opendata/urls.py)
     path("api/v1/", include("opendata.urls")),
+    # operations and crawlers, outside the language prefix (cchc_site/ops.py)
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("robots.txt", ops.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=3600)(sitemap),
+        {"sitemaps": ops.SITEMAPS},
+        name="sitemap",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("dashboard.urls")),

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from provinces.models import Province
 from reports.models import Citation, SourceArticle
@@ -26,7 +26,7 @@ from sources.intake import search_articles
 PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles, newest first (best match first when searching), filtered by province and year."""
     errors: list[str] = []
@@ -96,7 +96,7 @@ def _querystring(request: HttpRequest, *, exclude: str) -> str:
     return params.urlencode()
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One article: its text with the quoted sentences marked, and the figures it states."""
     article = get_object_or_404(SourceArticle, pk=pk)

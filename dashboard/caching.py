@@ -7,17 +7,24 @@
   rendered in between cannot store the old figures under the new version, and never for a transaction
   that rolls back. However many rows a transaction writes, the version is replaced once.
 - **Who is asking.** Keys and ETags contain the viewer's audience (``reports.visibility.Viewer.audience``:
-  ``public``, ``officer-<unit ids>``, ``ministry``) and, for a signed-in user, the user's id (pages show
-  the user's name), plus the language. A page built for someone allowed to see drafts is therefore
-  never served to someone who is not.
+  ``public``, ``officer-<unit ids>``, ``ministry``; ``-curator`` added for staff who also see the reader's
+  suggestions) and the language, never a user's id: two officers of one province share one cached page. A
+  page built for someone allowed to see drafts is therefore never served to someone who is not. What is
+  the user's own (the name in the header, the sign-out form's CSRF token) is stored as a placeholder and
+  filled in for the visitor after the cache, on a hit as on a miss.
 - **Which request.** A key is built from the path and the query parameters the page reads (each
   ``cached_page`` names them), sorted; others are ignored, and a request with free text (a search)
   is rendered but not stored, so random query strings cannot fill the cache.
-- **Pages and downloads** (:func:`cached_page`): the whole response is cached; the CSRF token of a
-  form in the page is stored as a placeholder and replaced by the visitor's own token on a hit.
-  Responses carry a weak ETag and Last-Modified (the time of the last version change); a matching
-  ``If-None-Match`` / ``If-Modified-Since`` gets a 304 without running the view. Pages showing flash
-  messages are neither read from nor written to the cache.
+- **Pages and downloads** (:func:`cached_page`): GET and HEAD only (others get a 405); the whole
+  response is cached. Responses carry a weak ETag and Last-Modified (the time of the last version
+  change); a matching ``If-None-Match`` / ``If-Modified-Since`` gets a 304 without running the view.
+  Pages showing flash messages are neither read from nor written to the cache.
+- **Shared caches** (nginx ``proxy_cache``, a CDN): a page for the public audience, asked without a
+  session cookie, is ``public, max-age=0, s-maxage=CACHE_S_MAXAGE (≤ 60), stale-while-revalidate=
+  CACHE_STALE_WHILE_REVALIDATE (≤ 30)``: browsers revalidate every time (cheap 304s), a proxy serves it
+  for at most a minute and a half after a change. It sets no cookie. Anything else (signed in, or a
+  session cookie present) is ``private, no-cache``. ``Vary: Cookie`` only: the language is in the URL
+  (``cchc_site.middleware.CacheHeaders`` drops the ``Accept-Language`` Django's LocaleMiddleware adds).
 - **Outages.** If the cache cannot be reached, the page is rendered uncached (and the failure logged):
   a cache outage slows the site, it never breaks it.
 
@@ -47,9 +54,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -64,6 +72,11 @@ DERIVED_MODELS = ("reports.editionstatistic", "reports.standing")
 PAGE_TIMEOUT = 24 * 3600  # entries are unreachable after a version change anyway; this only frees memory
 CSRF_PLACEHOLDER = "__cchc_csrf_token__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+# templates/base.html marks the signed-in user's name with this attribute; its text is stored as a placeholder.
+USER_NAME_PLACEHOLDER = "__cchc_user_name__"
+_USER_NAME = re.compile(r"(<[a-z]+ [^>]*data-user-name[^>]*>)([^<]*)(<)")
+# Shared caches may keep a public page this long, and serve it stale this much longer while refreshing it.
+MAX_S_MAXAGE, MAX_STALE_WHILE_REVALIDATE = 60, 30
 
 
 def _version_key(dataset: str) -> str:
@@ -119,12 +132,45 @@ def invalidate_on_commit(**kwargs) -> None:
 
 
 def audience(request) -> str:
-    """What the request's viewer may see, plus the user's id when signed in (pages show the user's name)."""
-    klass = viewer_of(request).audience
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        klass += f"-u{user.pk}"
-    return klass
+    """What the request's viewer may see: the same string means the same page (never a user's id)."""
+    viewer = viewer_of(request)
+    # A curator and a ministry analyst see the same figures, but the curator also sees the reader's suggestions.
+    return viewer.audience + ("-curator" if viewer.is_curator else "")
+
+
+def _shared(request, klass: str) -> bool:
+    """Whether a shared cache may keep this response: the public's page, asked without a session."""
+    return klass == "public" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _cache_control(shared: bool) -> str:
+    if not shared:
+        return "private, no-cache"
+    s_maxage = min(getattr(settings, "CACHE_S_MAXAGE", MAX_S_MAXAGE), MAX_S_MAXAGE)
+    stale = min(
+        getattr(settings, "CACHE_STALE_WHILE_REVALIDATE", MAX_STALE_WHILE_REVALIDATE), MAX_STALE_WHILE_REVALIDATE
+    )
+    return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
+
+
+def _personal(request, body: bytes) -> bytes:
+    """Fill the visitor's own CSRF token and name into a page stored with placeholders."""
+    if CSRF_PLACEHOLDER.encode() in body:
+        body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if USER_NAME_PLACEHOLDER.encode() in body:
+        user = getattr(request, "user", None)
+        name = user.get_username() if user is not None and user.is_authenticated else ""
+        body = body.replace(USER_NAME_PLACEHOLDER.encode(), escape(name).encode())
+    return body
+
+
+def _impersonal(body: bytes, charset: str) -> bytes:
+    """The page as stored: the CSRF token and the user's name replaced by placeholders."""
+    if b"csrfmiddlewaretoken" not in body and b"data-user-name" not in body:
+        return body
+    text = _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<3>", body.decode(charset))
+    text = _USER_NAME.sub(rf"\g<1>{USER_NAME_PLACEHOLDER}\g<3>", text)
+    return text.encode(charset)
 
 
 def _digest(*parts) -> str:
@@ -157,25 +203,22 @@ def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] =
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or _bypass()
-            or _has_messages(request)
-            or any(request.GET.get(name, "").strip() for name in free_text)
-        ):
-            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if _bypass() or _has_messages(request) or any(request.GET.get(name, "").strip() for name in free_text):
+            return _uncached(view(request, *args, **kwargs))
         try:
             token, changed_at = current_version()
         except Exception:
             log.exception("cache unreachable: %s rendered uncached", request.path)
-            return view(request, *args, **kwargs)
+            return _uncached(view(request, *args, **kwargs))
         klass = audience(request)
         language = get_language()
         etag = f'W/"{_digest(settings.CCHC_DATASET, token, klass, language, request_key(request, params))}"'
         last_modified = int(changed_at)
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
-            return _finish(not_modified, etag, last_modified, klass)
+            return _finish(request, not_modified, etag, last_modified, klass)
 
         key = "cchc:page:" + etag
         try:
@@ -185,27 +228,25 @@ def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] =
             stored = None
         if stored is not None:
             status, headers, body = stored
-            if CSRF_PLACEHOLDER.encode() in body:
-                body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-            response = HttpResponse(body, status=status)
+            response = HttpResponse(_personal(request, body), status=status)
             for name, value in headers:
                 response[name] = value
-            return _finish(response, etag, last_modified, klass)
+            return _finish(request, response, etag, last_modified, klass)
 
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not getattr(response, "cookies", None):
-            body = response.content
-            if b"csrfmiddlewaretoken" in body:
-                body = _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<3>", body.decode(response.charset)).encode(
-                    response.charset
-                )
-            headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "vary", "etag")]
+            body = _impersonal(response.content, response.charset)
+            headers = [
+                (k, v)
+                for k, v in response.items()
+                if k.lower() not in ("set-cookie", "vary", "etag", "cache-control", "last-modified")
+            ]
             try:
                 cache.set(key, (response.status_code, headers, body), PAGE_TIMEOUT)
             except Exception:
                 log.exception("cache unreachable: %s not stored", request.path)
         if response.status_code == 200:
-            _finish(response, etag, last_modified, klass)
+            _finish(request, response, etag, last_modified, klass)
         return response
 
     # what the page reads, for tests that enumerate every page's parameters (tests/test_fuzz.py)
@@ -213,12 +254,21 @@ def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] =
     return wrapped
 
 
-def _finish(response, etag: str, last_modified: int, klass: str):
+def _uncached(response):
+    """A page rendered outside the cache (a search, flash messages, a cache outage) is kept by no shared
+    cache either: random search strings would fill it, and messages are one visitor's."""
+    response.setdefault("Cache-Control", "private, no-cache")
+    return response
+
+
+def _finish(request, response, etag: str, last_modified: int, klass: str):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    # Browsers revalidate every time (cheap 304s); shared caches never keep a signed-in user's page.
-    response["Cache-Control"] = "no-cache" if klass == "public" else "private, no-cache"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    response["Cache-Control"] = _cache_control(_shared(request, klass))
+    # The page changes with the session (a signed-in visitor's audience) and nothing else the request
+    # carries: the language is in the URL. cchc_site.middleware.CacheHeaders keeps Vary to this.
+    patch_vary_headers(response, ("Cookie",))
+    response.vary_only = ("Cookie",)
     return response
 
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dashboard import downloads, embeds
 from dashboard.pages import about as about_data
@@ -66,7 +66,7 @@ def _page(request: HttpRequest, template: str, build, *args, page: str = "", tab
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return _page(
         request, "dashboard/overview.html", overview.overview_page, page="home", table=downloads.overview_table
@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 RANKINGS_PARAMS = ("index", "year", "region", "group", "component", "sort", "page", "q", "format")
 
 
-@require_GET
+@require_safe
 def rankings(request: HttpRequest) -> HttpResponse:
     context = rankings_data.rankings_page(request.GET, viewer_of(request))
     fmt = downloads.format_of(request)
@@ -98,7 +98,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/rankings.html", context)
 
 
-@require_GET
+@require_safe
 def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(
         request,
@@ -110,12 +110,12 @@ def province_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def units_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/units.html", units_data.units_page)
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     try:
         context = compare_data.compare_page(request.GET, viewer_of(request))
@@ -134,12 +134,12 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/compare.html", context)
 
 
-@require_GET
+@require_safe
 def map_view(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/map.html", maps.map_page, page="map", table=downloads.map_table)
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/about.html", about_data.about_page(viewer_of(request)))
 
@@ -150,7 +150,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
     return redirect(about_data.home_for(request.user))
 
 
-@require_GET
+@require_safe
 def geojson(request: HttpRequest) -> HttpResponse:
     """The 63 provincial shapes the maps draw (shipped with the code, public)."""
     try:
@@ -162,13 +162,13 @@ def geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def units(request: HttpRequest) -> JsonResponse:
     """Every unit of this site's dataset (slug and label): the suggestions of the compare page's picker."""
     return JsonResponse({"units": compare_data.unit_choices()}, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def embed(request: HttpRequest, page: str, chart: str, slug: str | None = None) -> HttpResponse:
     """One chart of a page, alone, for any site to frame (dashboard/embeds.py): always as the anonymous
     viewer, so that a framed chart never holds a draft figure."""
