@@ -518,7 +518,7 @@ class Standing(models.Model):
     gain = models.PositiveIntegerField(_("thứ tự tăng điểm"), null=True)
     loss = models.PositiveIntegerField(_("thứ tự giảm điểm"), null=True)
     rank_change = models.IntegerField(_("tăng/giảm hạng"), null=True)
-    change_basis = models.CharField(_("căn cứ so sánh"), max_length=16, default="none")
+    change_basis = models.CharField(_("căn cứ so sánh"), max_length=24, default="none")
     previous = models.JSONField(_("kết quả kỳ trước"), default=list)
 
     class Meta:
