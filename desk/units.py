@@ -54,11 +54,10 @@ def desk_unit(slug: str) -> DeskUnit:
     return DeskUnit(unit, predecessors, continued(unit, predecessors))
 
 
-def may_open(user, viewer: Viewer, unit: Province) -> bool:
-    """Ministry staff and curators: every desk; an officer: their own unit's desk only."""
-    if viewer.sees_drafts:
-        return True
-    return bool(viewer.is_officer and getattr(user, "province_id", None) == unit.pk)
+def may_open(viewer: Viewer, unit: Province) -> bool:
+    """Ministry staff and curators: every desk; an officer: their own unit's, and a 2025 unit's officer
+    also its predecessors' (the one rule, ``Viewer.sees_desk_of``, which the quarterly pages use too)."""
+    return viewer.sees_desk_of(unit.pk)
 
 
 def own_unit_slug(user) -> str | None:

@@ -51,7 +51,7 @@ def _open(request: HttpRequest, slug: str):
     """The desk unit, or the refusal to show it."""
     viewer = viewer_of(request)
     desk = units.desk_unit(slug)
-    if not units.may_open(request.user, viewer, desk.unit):
+    if not units.may_open(viewer, desk.unit):
         return (
             viewer,
             desk,
