@@ -8,7 +8,8 @@
   that rolls back. However many rows a transaction writes, the version is replaced once.
 - **Who is asking.** Keys and ETags contain the viewer's audience (``reports.visibility.Viewer.audience``:
   ``public``, ``officer-<unit ids>``, ``ministry``; ``-curator`` added for staff who also see the reader's
-  suggestions) and the language, never a user's id: two officers of one province share one cached page. A
+  suggestions, ``-signed-in`` for any signed-in user, whose header differs) and the language, never a
+  user's id: two officers of one province share one cached page. A
   page built for someone allowed to see drafts is therefore never served to someone who is not. What is
   the user's own (the name in the header, the sign-out form's CSRF token) is stored as a placeholder and
   filled in for the visitor after the cache, on a hit as on a miss.
@@ -134,8 +135,16 @@ def invalidate_on_commit(**kwargs) -> None:
 def audience(request) -> str:
     """What the request's viewer may see: the same string means the same page (never a user's id)."""
     viewer = viewer_of(request)
+    klass = viewer.audience
     # A curator and a ministry analyst see the same figures, but the curator also sees the reader's suggestions.
-    return viewer.audience + ("-curator" if viewer.is_curator else "")
+    if viewer.is_curator:
+        klass += "-curator"
+    # A signed-in page has a header of its own (the name, the sign-out form), even for a user who sees only
+    # what the public sees.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        klass += "-signed-in"
+    return klass
 
 
 def _shared(request, klass: str) -> bool:

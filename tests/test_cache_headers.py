@@ -47,11 +47,14 @@ def public_urls() -> list[str]:
     samples = {
         "slug": Province.objects.real().get(slug="quang-ninh").slug,
         "pk": SourceArticle.objects.order_by("pk").first().pk,
+        # embeds (dashboard/embeds.py): the rankings chart, and the province's score chart
+        "page": "xep-hang",
+        "chart": "diem",
     }
     queries = {"rankings": f"?index={edition.index.code}&year={edition.year}", "compare": "?p=quang-ninh"}
     urls = []
     for pattern in cached_patterns():
-        kwargs = {name: samples[name] for name in pattern.pattern.converters}
+        kwargs = {name: samples[name] for name in pattern.pattern.converters if name not in pattern.default_args}
         for prefix in ("", "/en"):
             path = reverse(f"dashboard:{pattern.name}", kwargs=kwargs)
             if prefix:
@@ -147,6 +150,18 @@ def test_officers_of_one_province_share_one_cached_page_each_with_their_own_name
     # and on the next hit the first officer gets their own name back
     again = one.get(url).content.decode()
     assert "can.bo.mot" in again and "can.bo.hai" not in again
+
+
+def test_a_signed_in_user_who_sees_what_the_public_sees_shares_no_page_with_the_public(real_data, django_user_model):
+    user = django_user_model.objects.create_user("ban.doc", password="mat-khau-dai-9")  # no province, no rights
+    url = reverse("dashboard:about")
+    signed_in = Client()
+    signed_in.force_login(user)
+    assert "ban.doc" in signed_in.get(url).content.decode()
+    anonymous = Client().get(url)
+    text = anonymous.content.decode()
+    assert "data-user-name" not in text and "csrfmiddlewaretoken" not in text  # the signed-in header did not leak
+    assert not anonymous.cookies and "public" in directives(anonymous)
 
 
 def test_a_curator_and_a_ministry_analyst_get_different_pages(real_data, ministry_user, django_user_model):
