@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from .models import Era, Province, whole_name_q
+from .text import fold
 
 
 def predecessor_ids(unit_id: int) -> set[int]:
@@ -76,7 +77,7 @@ def formed_from_counts(unit_ids) -> dict[int, int]:
     return {row["successor_id"]: row["n"] for row in rows.annotate(n=Count("pk"))}
 
 
-def named_q(folded: str, field: str = "province") -> Q:
+def named_q(name: str, field: str = "province") -> Q:
     """The units a typed name leads to, as a condition on ``field`` (a foreign key to Province; "" for
     a queryset of provinces).
 
@@ -86,6 +87,7 @@ def named_q(folded: str, field: str = "province") -> Q:
     ("Hải Phòng" on a 2023 ranking is the Hải Phòng of 2023, not Hải Dương merged into it since), and a
     partial name ("Quảng") never crosses the merger.
     """
+    folded = fold(name)  # as typed or already folded: folding twice changes nothing
     prefix = f"{field}__" if field else ""
     named = list(Province.objects.filter(whole_name_q(folded)).values_list("pk", "era", "successor_id"))
     eras = {era for _pk, era, _successor in named}

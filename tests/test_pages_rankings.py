@@ -288,7 +288,7 @@ def test_a_former_name_finds_the_unit_it_became_and_a_name_an_era_still_has_stay
 
     assert Province.objects.get(slug__startswith="bac-lieu", era=63).successor.slug == "ca-mau"
     assert found(34, "bac lieu") == {"Cà Mau"}
-    assert found(34, "Thua Thien Hue") == {"Huế"}
+    assert found(34, "Thừa Thiên Huế") == {"Huế"}
     assert found(63, "bac lieu") == {"Bạc Liêu"}
     assert found(63, "hai phong") == {"Hải Phòng"}
     own = {p.name for p in Province.objects.filter(era=63) if "quang" in p.search_text}
