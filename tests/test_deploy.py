@@ -67,3 +67,15 @@ def test_gunicorn_collects_young_garbage_after_a_response_not_inside_the_next_re
         assert gc.get_count()[0] < 100
     finally:
         gc.set_threshold(*thresholds)
+
+
+def test_the_production_steps_run_on_a_fresh_database(tmp_path):
+    """The README's production steps on an empty database: `migrate` runs the data checks before any table
+    exists (they used to query a table that was not there yet), then `check --deploy --database` passes."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    for command in (["migrate", "-v0"], ["check", "--deploy", "--database", "default", "--fail-level", "WARNING"]):
+        env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env.update(PRODUCTION, **database)
+        command = [sys.executable, "manage.py", *command]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
