@@ -199,9 +199,13 @@ def _has_messages(request) -> bool:
 
 
 def request_key(request, params: tuple[str, ...]) -> str:
-    """The path and the parameters the page reads, sorted: the same page whatever else the URL carries."""
+    """The address and the parameters the page reads, sorted: the same page whatever else the URL carries.
+
+    Scheme and host are part of it because pages carry absolute links (embed codes, hreflang alternates):
+    a site reached under two names must not hand one name's links to the other. The host is one that
+    ALLOWED_HOSTS accepts, so it cannot grow the cache."""
     kept = sorted((k, v) for k in params for v in request.GET.getlist(k) if v != "")
-    return request.path + ("?" + urlencode(kept) if kept else "")
+    return f"{request.scheme}://{request.get_host()}{request.path}" + ("?" + urlencode(kept) if kept else "")
 
 
 def cached_page(view, params: tuple[str, ...] = (), free_text: tuple[str, ...] = ()):

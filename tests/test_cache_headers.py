@@ -191,3 +191,14 @@ def test_the_map_geojson_is_a_hashed_static_file(real_data, settings, tmp_path):
                         r"data/vn_provinces_63\.[0-9a-f]{12}\.geojson", url), url  # fmt: skip
     served = tmp_path / url.split("/static/", 1)[1]
     assert served.read_bytes()[:1] == b"{"
+
+
+def test_a_page_asked_under_another_name_carries_its_own_absolute_links(client, settings):
+    """Embed codes and language alternates are absolute: the cached copy made for one host name is not
+    served under another."""
+    settings.ALLOWED_HOSTS = ["cchc.example.org", "mirror.example.net"]
+    url = reverse("dashboard:province", args=["quang-ninh"])
+    first = client.get(url, HTTP_HOST="cchc.example.org").content.decode()
+    second = client.get(url, HTTP_HOST="mirror.example.net").content.decode()
+    assert "http://cchc.example.org/" in first
+    assert "http://mirror.example.net/" in second and "cchc.example.org" not in second
