@@ -10,6 +10,9 @@ Datasette's table page of the same rows (Datasette in its own throwaway venv und
 Prints requests/s, p50/p99 latency and errors (non-2xx/3xx responses + socket errors) per target,
 and the ratios the targets are stated in; writes benchmarks/out/loadtest-latest.json.
 Everything listens on 127.0.0.1 only and every server is stopped at the end.
+
+``--proxy``: nginx's proxy_cache in front, at 256 connections, and the freshness of a publish and an
+un-publish through it (benchmarks/proxy.py); writes benchmarks/out/loadtest-proxy-latest.json.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks import proxy
 from benchmarks.pages import INDEX, YEAR
 from benchmarks.run import OUT, PYTHON, ROOT, build, collectstatic, env_for
 
@@ -123,6 +127,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument(
+        "--proxy", action="store_true", help="nginx proxy_cache in front, 256 connections (benchmarks/proxy.py)"
+    )
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -134,18 +141,9 @@ def main() -> None:
     port = free_port()
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     base = f"http://127.0.0.1:{port}"
-
-    import sqlite3
-
-    with sqlite3.connect(db) as connection:
-        edition_id = connection.execute(
-            "SELECT e.id FROM reports_edition e JOIN reports_index i ON i.id = e.index_id "
-            "WHERE e.is_synthetic AND i.code = ? AND e.year = ?",
-            (INDEX, YEAR),
-        ).fetchone()[0]
-        slug = connection.execute(
-            "SELECT slug FROM provinces_province WHERE era = 63 AND NOT is_synthetic ORDER BY code LIMIT 1"
-        ).fetchone()[0]
+    edition_id, slug = sample(db)
+    if args.proxy:
+        return proxy_main(args, env, cache_url, port, edition_id, slug)
 
     targets = {
         "rankings": f"{base}/xep-hang/?index={INDEX}&year={YEAR}",
@@ -159,11 +157,7 @@ def main() -> None:
         "server": "gunicorn -c gunicorn.conf.py cchc_site.wsgi (2 sync workers)",
         "results": {},
     }
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "cchc_site.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_gunicorn(env)
     datasette = None
     try:
         wait_for(targets["floor"])
@@ -196,6 +190,67 @@ def main() -> None:
         report["results"]["datasette"] = {"not_measured": True}
     print_report(report)
     (OUT / "loadtest-latest.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps(report))
+
+
+def sample(db: Path) -> tuple[int, str]:
+    """The benchmark's edition (INDEX, YEAR) and the first real unit of today's 34 (a unit of 63 that did not
+    merge redirects to it): what the pages are asked for."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        edition_id = connection.execute(
+            "SELECT e.id FROM reports_edition e JOIN reports_index i ON i.id = e.index_id "
+            "WHERE e.is_synthetic AND i.code = ? AND e.year = ?",
+            (INDEX, YEAR),
+        ).fetchone()[0]
+        slug = connection.execute(
+            "SELECT slug FROM provinces_province WHERE era = 34 AND NOT is_synthetic ORDER BY code LIMIT 1"
+        ).fetchone()[0]
+    return edition_id, slug
+
+
+def start_gunicorn(env: dict) -> subprocess.Popen:
+    command = [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "cchc_site.wsgi:application"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def proxy_main(args, env: dict, cache_url: str, app_port: int, edition_id: int, slug: str) -> None:
+    """gunicorn alone, then nginx's proxy_cache in front of it, at 256 connections; then the freshness check."""
+    connections = 256 if args.connections == 32 else args.connections
+    proxy_port = free_port()
+    paths = {"rankings": f"/xep-hang/?index={INDEX}&year={YEAR}", "province": f"/tinh/{slug}/"}
+    report = {
+        "command": "python -m benchmarks.loadtest " + " ".join(sys.argv[1:]),
+        "cache": cache_url or "locmem",
+        "server": "gunicorn -c gunicorn.conf.py cchc_site.wsgi (2 sync workers)",
+        "proxy": f"nginx {proxy.NGINX} proxy_cache (benchmarks/proxy.py, docs/DEPLOY.md)",
+        "results": {},
+    }
+    server = start_gunicorn(env)
+    nginx, prefix = proxy.start_nginx(proxy_port, app_port)
+    try:
+        for name, path in paths.items():
+            for where, port in (("gunicorn", app_port), ("nginx", proxy_port)):
+                url = f"http://127.0.0.1:{port}{path}"
+                wait_for(url)
+                wait_for(url)
+                key = f"{name} ({where})"
+                report["results"][key] = wrk(url, args.threads, connections, args.duration)
+                print(f"{key}: {report['results'][key]}", file=sys.stderr)
+        report["freshness"] = proxy.freshness(
+            env,
+            edition_id,
+            f"http://127.0.0.1:{proxy_port}{paths['rankings']}",
+            f"http://127.0.0.1:{app_port}{paths['rankings']}",
+            lambda url, seconds: wrk(url, args.threads, 64, seconds),
+        )
+    finally:
+        stop(nginx)
+        stop(server)
+    print_report(report)
+    print(f"freshness through the proxy: {report['freshness']}")
+    (OUT / "loadtest-proxy-latest.json").write_text(json.dumps(report, indent=1))
     print(json.dumps(report))
 
 
