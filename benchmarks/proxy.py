@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks.run import OUT, PYTHON, ROOT
 
@@ -85,11 +86,13 @@ def start_nginx(port: int, app_port: int) -> tuple[subprocess.Popen, Path]:
     return process, prefix
 
 
-def head(url: str) -> dict:
+def head(url: str, host: str | None = None) -> dict:
     """What a visitor gets: the status and the page's ETag (an error page has none, and its body is made
-    anew for every request), and the proxy's cache status."""
+    anew for every request), and the proxy's cache status. ``host``: the Host header to send (the page's
+    links, and so its ETag, follow the name it is asked under)."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             status, headers = response.status, response.headers
             response.read()
     except urllib.error.HTTPError as error:  # an un-published year's page is a 400: a page all the same
@@ -115,7 +118,7 @@ def seconds_until_fresh(proxy_url: str, origin_url: str, limit: float) -> float 
     """Seconds until the proxy serves what the app serves (the same status and ETag), or None past ``limit``."""
     started = time.monotonic()
     while (elapsed := time.monotonic() - started) < limit:
-        if head(proxy_url)["page"] == head(origin_url)["page"]:
+        if head(proxy_url)["page"] == head(origin_url, host=urlsplit(proxy_url).netloc)["page"]:
             return round(elapsed, 1)
         time.sleep(0.5)
     return None
