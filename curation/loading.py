@@ -148,7 +148,7 @@ def load_articles() -> dict[str, SourceArticle]:
 
 
 def _upsert_article(*, url: str, text: str, published_on, title: str) -> SourceArticle:
-    from reports.models import text_fingerprint
+    from provinces.text import text_fingerprint
 
     article = None
     if url:

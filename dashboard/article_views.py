@@ -28,11 +28,13 @@ PAGE_SIZE = 20
 
 @require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
-    """Articles, newest first (best match first when searching), filtered by province and year."""
+    """Articles grouped by publisher, newest first in each (best match first when searching), filtered by
+    province and year. An article stored without title or text is named by the first sentence quoted from it
+    that the viewer may see."""
     errors: list[str] = []
     viewer = viewer_of(request)
     query = request.GET.get("q", "").strip()[:200]
-    articles = search_articles(query) if query else SourceArticle.objects.all()
+    articles = search_articles(query, quotes=viewer.citations()) if query else SourceArticle.objects.all()
 
     province_slug = request.GET.get("province", "").strip()
     province = None
@@ -64,15 +66,20 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    first_quote = viewer.citations(Citation.objects.filter(article=OuterRef("pk"))).order_by("pk").values("quote")
     articles = articles.annotate(
-        figure_count=Coalesce(Subquery(figures, output_field=IntegerField()), Value(0))
+        figure_count=Coalesce(Subquery(figures, output_field=IntegerField()), Value(0)),
+        first_quote=Subquery(first_quote[:1]),
     ).prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("name").only("name", "slug")))
+    if not query:  # a search keeps its best-match order
+        articles = articles.order_by("publisher", "-published_on", "title", "pk")
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
 
     context = {
         "page": page,
         "articles": page.object_list,
         "query": query,
+        "by_publisher": not query,
         "province": province,
         "year": year,
         "errors": errors,

@@ -8,11 +8,12 @@ reader means by them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["fold", "parse_number", "slugify_vi"]
+__all__ = ["fold", "parse_number", "slugify_vi", "text_fingerprint", "title_from_text"]
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -89,3 +90,30 @@ def parse_number(raw: str | int | float | Decimal | None) -> Decimal | None:
         return Decimal(sign + text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above rules this out
         raise ValueError(f"not a number: {raw!r}") from exc
+
+
+def text_fingerprint(text: str) -> str:
+    """A hash of an article's words, so the same article pasted twice is stored once."""
+    normalized = " ".join((text or "").split()).lower()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+TITLE_LENGTH = 200
+_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
+
+
+def title_from_text(text: str | None) -> str:
+    """An article's headline from its own text: the first line that reads like one, cut at a word under 200
+    characters ("…" marks the cut).
+
+    Pasted and scraped articles start with their headline, sometimes after a dateline ("Thứ hai, 19/10/2020")
+    or a section name in capitals ("TIẾP DÂN, GIẢI QUYẾT KN - TC"): those lines, and lines under 15
+    characters, are passed over."""
+    for line in (text or "").splitlines():
+        line = _SPACES.sub(" ", line).strip()
+        if len(line) < 15 or line.upper() == line or (len(line) < 40 and _DATE.search(line)):
+            continue
+        if len(line) <= TITLE_LENGTH:
+            return line
+        return line[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+    return ""

@@ -8,7 +8,6 @@ a source states, each figure traceable to a :class:`Citation`.
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.models import Era, Province, Region
-from provinces.text import fold
+from provinces.text import fold, text_fingerprint, title_from_text
 from reports import tiers
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
@@ -608,12 +607,6 @@ class DossierStat(models.Model):
         return (Decimal(100) * self.on_time / (self.on_time + self.late)).quantize(Decimal("0.01"))
 
 
-def text_fingerprint(text: str) -> str:
-    """A hash of an article's words, so the same article pasted twice is stored once."""
-    normalized = " ".join((text or "").split()).lower()
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-
-
 class SourceArticle(models.Model):
     """A news article or report that states figures, stored with its full text."""
 
@@ -647,9 +640,10 @@ class SourceArticle(models.Model):
         if self.url:
             HTTP_URL(self.url)  # every write path, not only forms: a link is http(s) or nothing is stored
         self.fingerprint = text_fingerprint(self.text) if self.text.strip() else ""
+        self.title = self.title or title_from_text(self.text)  # listed by its own headline, not its URL
         self.search_text = fold(f"{self.title}\n{self.publisher}\n{self.text}")
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint", "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint", "title", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -725,6 +719,7 @@ class Citation(models.Model):
     value_number = models.DecimalField(_("giá trị số"), max_digits=14, decimal_places=2, null=True, blank=True)
     value_text = models.CharField(_("giá trị chữ"), max_length=120, blank=True)
     quote = models.TextField(_("trích dẫn"))
+    quote_search = models.TextField(blank=True, editable=False)  # folded: articles are found by their quotes
     state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.SUGGESTED)
     conflict = models.BooleanField(
         _("mâu thuẫn"), default=False, help_text=_("Khác với số liệu đã lưu hoặc với nguồn khác.")
@@ -762,7 +757,7 @@ class Citation(models.Model):
     reviewed_at = models.DateTimeField(_("ngày duyệt"), null=True, blank=True)
 
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["quote_search"])
 
     class Meta:
         ordering = ["index", "year", "province__name", "metric"]
@@ -780,6 +775,12 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()} {self.value}: {self.quote[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.quote_search = fold(self.quote)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "quote_search"}
+        super().save(*args, **kwargs)
 
     @property
     def value(self):

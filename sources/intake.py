@@ -15,20 +15,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from provinces.inputs import control_characters, is_http_url
 from provinces.models import Gazetteer, Province, Region
-from provinces.text import fold
-from reports.models import (
-    Citation,
-    Framework,
-    Index,
-    Metric,
-    SourceArticle,
-    text_fingerprint,
-)
+from provinces.text import fold, text_fingerprint
+from reports.models import Citation, Framework, Index, Metric, SourceArticle
 from sources import reader
 from sources.html import _language, html_to_text, normalize_text
 from sources.provenance import CENT, ComponentNames, contradicts, stored_figure
@@ -284,16 +277,42 @@ def _citation_from(proposal, article: SourceArticle, resolver: _Resolver) -> Cit
     )
 
 
-def search_articles(query: str, queryset: QuerySet | None = None) -> QuerySet:
-    """Articles matching ``query`` in title or text, regardless of diacritics and case.
+def search_articles(query: str, queryset: QuerySet | None = None, quotes: QuerySet | None = None) -> QuerySet:
+    """Articles matching ``query`` in title, text or one of the quoted sentences, regardless of diacritics
+    and case. Many stored articles have no text, only the sentences quoted from them.
 
+    ``quotes``: the citations whose quotes may lead to an article (the viewer's: ``Viewer.citations``), so that
+    a draft figure's quote never finds an article for someone who may not see it; None: no quotes.
     PostgreSQL: full-text search (``simple`` configuration over ``unaccent``), best match first.
-    Elsewhere: every word of the query must occur in the article's folded ``search_text``.
+    Elsewhere: every word of the query must occur in the article's folded ``search_text``. A quote matches
+    when it holds every word.
     """
     queryset = SourceArticle.objects.all() if queryset is None else queryset
     words = fold(query).split()
     if not words:
         return queryset
+    quoted = Q(pk__in=[])
+    if quotes is not None:
+        for word in words:
+            quotes = quotes.filter(quote_search__contains=word)
+        quoted = Q(pk__in=quotes.values("article_id"))
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.db.models import Func
+
+        vector = SearchVector(Func("title", function="unaccent"), weight="A", config="simple") + SearchVector(
+            Func("text", function="unaccent"), weight="B", config="simple"
+        )
+        search = SearchQuery(" ".join(words), config="simple", search_type="plain")
+        return (
+            queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
+            .filter(Q(search_vector=search) | quoted)
+            .order_by("-search_rank", "-published_on", "pk")
+        )
+    in_text = Q()
+    for word in words:
+        in_text &= Q(search_text__contains=word)
+    return queryset.filter(in_text | quoted)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
         from django.db.models import Func

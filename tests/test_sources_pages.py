@@ -76,8 +76,67 @@ def test_searching_without_diacritics_finds_the_article(client, bac_lieu_seed):
     response = client.get(LIST, {"q": "bac lieu nhom tot"})
     assert response.status_code == 200
     assert bac_lieu_seed in response.context["articles"]
+    words = ("bac", "lieu", "nhom", "tot")
     for article in response.context["articles"]:
-        assert all(word in article.search_text for word in ("bac", "lieu", "nhom", "tot"))
+        quotes = article.citations.confirmed().values_list("quote_search", flat=True)
+        assert all(w in article.search_text for w in words) or any(all(w in q for w in words) for q in quotes)
+
+
+# --- articles people can find: by their quotes, by their own headline, grouped by publisher --------------------
+
+
+def quoted_only(article_words: str) -> SourceArticle:
+    """A real article stored without text whose confirmed quote holds ``article_words`` (folded)."""
+    citation = (
+        Citation.objects.confirmed()
+        .filter(article__text="", quote_search__contains=article_words, result__edition__status=Status.PUBLISHED)
+        .select_related("article")
+        .first()
+    )
+    assert citation is not None, article_words
+    return citation.article
+
+
+def test_an_article_without_text_is_found_by_the_sentence_quoted_from_it(client, real_data):
+    article = quoted_only("bac lieu")
+    assert "bac lieu" not in article.search_text  # neither its title nor its text says it
+    response = client.get(LIST, {"q": "Bạc Liêu"})
+    assert article in response.context["articles"]
+
+
+def test_a_draft_figures_quote_finds_its_article_only_for_those_who_may_see_it(client, draft_figure, ministry_user):
+    article = draft_figure.article
+    SourceArticle.objects.filter(pk=article.pk).update(title="Bài không nêu tên tỉnh", text="", search_text="")
+    Citation.objects.filter(pk=draft_figure.pk).update(quote="An Giang đạt 86,40 điểm")
+    Citation.objects.get(pk=draft_figure.pk).save()  # the folded quote follows the quote
+    assert article not in client.get(LIST, {"q": "an giang 86,40"}).context["articles"]
+    client.force_login(ministry_user)
+    assert article in client.get(LIST, {"q": "an giang 86,40"}).context["articles"]
+
+
+def test_an_article_pasted_without_a_title_is_listed_by_its_own_headline(real_data):
+    article, _ = ingest_article(
+        text="\n  Đắk Lắk tăng 5 bậc   về Chỉ số cải cách hành chính\n\nNăm 2024, tỉnh Đắk Lắk đạt 85,12 điểm.",
+        url="https://example.vn/dak-lak-tang-hang",
+    )
+    assert article.title == "Đắk Lắk tăng 5 bậc về Chỉ số cải cách hành chính"
+    long_line = "Kết quả " + "cải cách hành chính " * 20
+    article.title, article.text = "", long_line
+    article.save()
+    assert len(article.title) <= 200 and article.title.endswith("…") and long_line.startswith(article.title[:-1])
+
+
+def test_the_list_groups_articles_by_publisher_and_names_an_untitled_one_by_its_quote(client, real_data):
+    response = client.get(LIST)
+    page = response.content.decode()
+    articles = list(response.context["articles"])
+    publishers = [a.publisher for a in articles]
+    assert publishers == sorted(publishers) and len(set(publishers)) > 1
+    for publisher in set(publishers) - {""}:
+        assert f"<h2>{publisher}</h2>" in page
+    untitled = next(a for a in articles if not a.title and a.first_quote)
+    assert f"“{untitled.first_quote[:40]}" in page
+    assert f">{untitled.url}</a>" not in page
 
 
 def test_a_search_without_results_says_so(client, real_data):

@@ -49,3 +49,11 @@ def test_folding_strips_diacritics_and_d_bar():
 def test_slugs_are_ascii():
     assert slugify_vi("Bà Rịa - Vũng Tàu") == "ba-ria-vung-tau"
     assert slugify_vi("TP. Hồ Chí Minh") == "tp-ho-chi-minh"
+
+
+def test_an_articles_headline_is_its_first_line_that_reads_like_one():
+    from provinces.text import title_from_text
+
+    scraped = "Thứ hai,\xa0 19/10/2020\nTIẾP DÂN, GIẢI QUYẾT KN - TC\nHọp Ban Chỉ đạo cải cách hành chính tỉnh\n\nLSO-"
+    assert title_from_text(scraped) == "Họp Ban Chỉ đạo cải cách hành chính tỉnh"
+    assert title_from_text("") == title_from_text("19/10/2020\nTIN TỨC") == ""

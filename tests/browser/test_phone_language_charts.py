@@ -55,7 +55,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, live_server, name):
 def test_an_article_page_fits_a_phone(phone, live_server):
     phone.goto(live_server.url + "/bai-viet/")
     with phone.expect_navigation():
-        phone.locator("#articles h2 a").first.click()
+        phone.locator("#articles h3 a").first.click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
