@@ -251,3 +251,18 @@ def test_create_officer_links_a_user_to_a_province(real_data, django_user_model)
     # Bạc Liêu was merged into Cà Mau in 2025: its officer works for today's Cà Mau (provinces/accounts.py)
     assert (user.province.name, user.province.era) == ("Cà Mau", 34) and user.check_password("mat-khau-dai-9")
     assert list(user.groups.values_list("name", flat=True)) == ["Cán bộ tỉnh"]
+
+
+def test_the_citation_list_shows_each_quote_and_finds_it_without_diacritics(admin_client, real_data):
+    """A curator reviews citations from the list: each row shows its sentence, and "bac lieu" finds the
+    sentences that say "Bạc Liêu" even when the citation's unit is another one."""
+    from django.utils.html import escape
+
+    from reports.models import Citation
+
+    quoted = Citation.objects.filter(quote_search__contains="bac lieu").exclude(province__slug="bac-lieu").first()
+    assert quoted is not None
+    response = admin_client.get(reverse("admin:reports_citation_changelist"), {"q": "bac lieu", "all": ""})
+    assert response.status_code == 200
+    assert quoted in response.context["cl"].result_list
+    assert escape(quoted.quote[:40]) in response.content.decode()

@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -462,12 +463,17 @@ class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin)
 
 @admin.register(Citation)
 class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["metric", "value", "index", "year", "subject", "state", "conflict", "article"]
+    list_display = ["metric", "value", "index", "year", "subject", "state", "conflict", "quote_excerpt", "article"]
     list_filter = ["index", "year", "state", "conflict", "metric", "province__region"]
     search_fields = ["quote", "province__name", "article__title", "component_name"]
-    folded_search_fields = ("province__search_text",)
+    folded_search_fields = ("province__search_text", "quote_search")
     list_select_related = ["index", "province", "region", "article"]
     autocomplete_fields = ["article", "province", "result"]
     raw_id_fields = ["component_score", "average", "dossier_stat"]
     readonly_fields = ["reviewed_by", "reviewed_at"]
     actions = [confirm_citations, confirm_replacing, reject_citations]
+
+    @admin.display(description=_("trích dẫn"))
+    def quote_excerpt(self, obj):
+        """The sentence that states the figure, so a curator reviews the list without opening each row."""
+        return Truncator(obj.quote).chars(160)
