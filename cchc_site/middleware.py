@@ -122,7 +122,8 @@ class ContentSecurityPolicy:
 class LanguageQueryRedirect:
     """Links from before the language moved into the URL (``/xep-hang/?lang=en``) open at the page's
     address in that language (``/en/xep-hang/``), 301, the rest of the query kept: a shared old link
-    opens in the language it was copied in. Pages outside the language prefix (admin, API) ignore it."""
+    opens in the language it was copied in (the admin too: ``/en/admin/``). Pages outside the language
+    prefix (the API, operations) ignore it."""
 
     def __init__(self, get_response):
         self.get_response = get_response

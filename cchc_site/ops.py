@@ -71,7 +71,11 @@ def readyz(request):
     )
 
 
-ROBOTS_DISALLOW = ("/admin/", "/accounts/", "/en/accounts/", "/i18n/", "/trang-cua-toi/", "/en/trang-cua-toi/")
+ROBOTS_DISALLOW = (
+    *("/admin/", "/accounts/", "/trang-cua-toi/"),
+    *("/en/admin/", "/en/accounts/", "/en/trang-cua-toi/"),
+    "/i18n/",
+)
 
 
 @cache_control(public=True, max_age=3600)

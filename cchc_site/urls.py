@@ -2,8 +2,9 @@
 
 The pages are language-prefixed by ``i18n_patterns`` with ``prefix_default_language=False``: Vietnamese at
 the paths as they always were (``/xep-hang/``), English under ``/en/`` (``/en/xep-hang/``). The URL alone
-decides the language, so a shared link opens in the language it was copied in. The admin and the
-``set_language`` view (kept for old forms: it redirects to the page in the chosen language) stay outside.
+decides the language, so a shared link opens in the language it was copied in; the admin follows the same
+rule (``/en/admin/``). The ``set_language`` view (kept for old forms: it redirects to the page in the chosen
+language), the API and the operations' URLs stay outside.
 """
 
 from django.conf.urls.i18n import i18n_patterns
@@ -16,7 +17,6 @@ from cchc_site import ops
 from dashboard.account_views import SignInView
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # the open-data API and data package: outside any language prefix (opendata/urls.py)
     path("api/v1/", include("opendata.urls")),
@@ -32,6 +32,8 @@ urlpatterns = [
     ),
 ]
 urlpatterns += i18n_patterns(
+    # the admin too: /admin/ in Vietnamese, /en/admin/ in English (the language switch leads between them)
+    path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("ban-lam-viec/", include("desk.urls")),
     # sign-in throttled (and a moved account's notice); the rest of django.contrib.auth.urls as is

@@ -9,14 +9,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.models import Citation, SourceArticle
+from reports.visibility import viewer_of
 from sources.intake import ingest_article, propose_citations
-from sources.provenance import CurationError, FigureConflict, confirm, reject
+from sources.provenance import CurationError, FigureConflict, confirm, quote_in_context, reject
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
@@ -104,7 +106,7 @@ def intake_view(model_admin, request):
                 )
             else:
                 messages.warning(request, _("Bài viết này đã có: “%(article)s”.") % {"article": article})
-            return redirect(reverse("admin:reports_sourcearticle_change", args=[article.pk]))
+            return redirect(reverse("admin:reports_sourcearticle_bench", args=[article.pk]))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Thêm bài viết nguồn"),
@@ -113,6 +115,56 @@ def intake_view(model_admin, request):
         "has_view_permission": model_admin.has_view_permission(request),
     }
     return TemplateResponse(request, "curation/intake.html", context)
+
+
+# --- the curator's bench --------------------------------------------------------------------------------
+
+BENCH_ACTIONS = ("confirm", "replace", "reject")
+
+
+def bench_view(model_admin, request, pk):
+    """One article's figures on one screen: each proposal with its sentence shown where it stands in the
+    article, confirmed, confirmed over the stored figure, or rejected in one click, or opened to correct.
+
+    The same rules as the citation list's actions (``sources.provenance``): a confirmation never overwrites
+    a different stored figure unless asked to, by someone who may change results."""
+    if not request.user.has_perm("reports.change_citation"):
+        raise PermissionDenied
+    article = get_object_or_404(SourceArticle, pk=pk)
+    citations = viewer_of(request).citations(article.citations.all())
+    if request.method == "POST":
+        action, number = request.POST.get("action", ""), request.POST.get("citation", "")
+        if action not in BENCH_ACTIONS or not number.isdigit():
+            messages.error(request, _("Yêu cầu không hợp lệ: không có gì thay đổi."))
+            return redirect(request.path)
+        chosen = citations.filter(pk=int(number))
+        if not chosen.exists():
+            messages.error(request, _("Trích dẫn #%(n)s không thuộc bài viết này.") % {"n": number[:12]})
+            return redirect(request.path)
+        if action == "reject":
+            reject_citations(model_admin, request, chosen)
+        elif action == "replace":
+            confirm_replacing(model_admin, request, chosen)
+        else:
+            confirm_citations(model_admin, request, chosen)
+        return redirect(f"{request.path}#c-{int(number)}")
+    rows = [
+        {"citation": c, "context": quote_in_context(article.text, c.quote)}
+        for c in citations.select_related("index", "province", "region", "component").order_by(
+            "state", "index__order", "year", "province__name", "metric", "pk"
+        )
+    ]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Duyệt số liệu của bài viết"),
+        "opts": model_admin.model._meta,
+        "article": article,
+        "rows": rows,
+        "waiting": sum(row["citation"].state == Citation.State.SUGGESTED for row in rows),
+        "may_replace": request.user.has_perm("reports.change_result"),
+        "has_view_permission": model_admin.has_view_permission(request),
+    }
+    return TemplateResponse(request, "curation/bench.html", context)
 
 
 # --- actions -------------------------------------------------------------------------------------------

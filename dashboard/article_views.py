@@ -22,6 +22,7 @@ from provinces.models import Province
 from reports.models import Citation, SourceArticle
 from reports.visibility import viewer_of
 from sources.intake import search_articles
+from sources.provenance import find_quote
 
 PAGE_SIZE = 20
 
@@ -140,25 +141,11 @@ class Segment:
         return "; ".join(f"{c.get_metric_display()}: {c.value}" for c in self.citations)
 
 
-def _find(text: str, quote: str) -> tuple[int, int] | None:
-    quote = quote.strip()
-    if not quote:
-        return None
-    start = text.find(quote)
-    if start >= 0:
-        return start, start + len(quote)
-    words = quote.split()
-    if not words:
-        return None
-    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return (match.start(), match.end()) if match else None
-
-
 def highlight(text: str, citations: list[Citation]) -> list[Segment]:
     """Cut ``text`` into segments, marking each sentence a citation quotes (overlaps are merged)."""
     spans: list[tuple[int, int, list]] = []
     for citation in citations:
-        found = _find(text, citation.quote)
+        found = find_quote(text, citation.quote)
         if found:
             spans.append((found[0], found[1], [citation]))
     spans.sort(key=lambda s: (s[0], -s[1]))

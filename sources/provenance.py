@@ -366,3 +366,39 @@ def reject(citation: Citation, user) -> Citation:
 def _statistic(metric: str) -> str:
     """The stated statistic a citation of ``metric`` is the source of: a median is never an average."""
     return PublishedAverage.Statistic.MEDIAN if metric == Metric.MEDIAN else PublishedAverage.Statistic.MEAN
+
+
+# --- where a quote sits in its article ------------------------------------------------------------------------
+
+CONTEXT_REACH = 300  # characters of the article shown before and after a quote on the curator's bench
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands in ``text`` (start, end), also when the line breaks and spaces differ."""
+    quote = (quote or "").strip()
+    if not quote or not text:
+        return None
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    match = re.search(r"\s+".join(re.escape(w) for w in quote.split()), text)
+    return (match.start(), match.end()) if match else None
+
+
+def quote_in_context(text: str, quote: str) -> tuple[str, str, str] | None:
+    """The quote with the text around it in its paragraph (at most CONTEXT_REACH characters each side, cut at
+    a sentence or a word): (before, quote, after); None when the article's text does not hold the quote."""
+    found = find_quote(text, quote)
+    if found is None:
+        return None
+    start, end = found
+    begin = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_REACH)
+    if begin > 0 and text[begin - 1] != "\n":  # cut inside the paragraph: start at a sentence, or a word
+        sentence, word = text.find(". ", begin, start), text.find(" ", begin, start)
+        begin = sentence + 2 if sentence >= 0 else word + 1 if word >= 0 else start
+    stop = text.find("\n", end)
+    stop = min(stop if stop >= 0 else len(text), end + CONTEXT_REACH)
+    if stop < len(text) and text[stop] != "\n":  # end at a sentence, or a word
+        sentence, word = text.rfind(". ", end, stop), text.rfind(" ", end, stop)
+        stop = sentence + 1 if sentence >= 0 else word if word >= 0 else end
+    return text[begin:start].lstrip(), text[start:end], text[end:stop].rstrip()

@@ -279,5 +279,9 @@ def test_an_old_lang_link_opens_the_page_in_that_language(client, old, new):
 
 
 def test_lang_is_left_alone_where_pages_have_one_address(admin_client, client):
-    assert admin_client.get("/admin/?lang=en").status_code == 200
     assert client.get("/api/v1/units?lang=en").status_code == 200
+    response = admin_client.get("/admin/?lang=en")  # the admin has an address per language now
+    assert response.status_code == 301 and response["Location"] == "/en/admin/"
+    page = admin_client.get("/en/admin/").content.decode()
+    assert 'lang="en"' in page and "Quản trị Chỉ số CCHC" not in page
+    assert '<a href="/admin/" hreflang="vi"' in page  # and back to Vietnamese from every admin page

@@ -245,7 +245,7 @@ def test_the_admin_intake_form_stores_a_pasted_article_and_proposes_its_figures(
     )
     article = SourceArticle.objects.get(url="https://baodongnai.example/cchc-2022")
     assert response.status_code == 302
-    assert response.url == f"/admin/reports/sourcearticle/{article.pk}/change/"
+    assert response.url == f"/admin/reports/sourcearticle/{article.pk}/duyet/"  # straight to the bench
     assert article.publisher == "Báo Đồng Nai"
     assert article.citations.suggested().filter(metric="score").exists()
 
@@ -315,3 +315,83 @@ def test_the_reread_action_adds_nothing_twice(admin_client, real_data):
     after_first = seed.citations.count()
     admin_client.post("/admin/reports/sourcearticle/", {"action": "repropose_articles", "_selected_action": [seed.pk]})
     assert seed.citations.count() == after_first >= count
+
+
+# --- the curator's bench: each proposal in its sentence, one click each ----------------------------------------
+
+BENCH_TEXT = (
+    "Chỉ số CCHC năm 2022 của Đồng Nai\n\n"
+    "Sáng 20/4, Bộ Nội vụ công bố kết quả. Xếp hạng PAR index năm 2022, Đồng Nai đạt 82,92% điểm, "
+    "đứng thứ 51/63. Tỉnh sẽ tiếp tục cải thiện các chỉ số thành phần.\n\nĐoạn cuối."
+)
+
+
+@pytest.fixture
+def bench(admin_client, real_data):
+    """An article pasted through the admin, with the reader's proposals; the bench's address."""
+    admin_client.post("/admin/reports/sourcearticle/add/", {"url": "https://dongnai.example/cchc", "text": BENCH_TEXT})
+    article = SourceArticle.objects.get(url="https://dongnai.example/cchc")
+    assert article.citations.suggested().count() >= 2
+    return article, f"/admin/reports/sourcearticle/{article.pk}/duyet/"
+
+
+def test_the_bench_shows_each_proposal_marked_in_its_sentence(admin_client, bench):
+    article, url = bench
+    page = admin_client.get(url).content.decode()
+    for citation in article.citations.suggested():
+        assert f'id="c-{citation.pk}"' in page
+        assert f"<mark>{citation.quote}</mark>" in page
+    assert "Sáng 20/4, Bộ Nội vụ công bố kết quả." in page  # the text around the quote, not the quote alone
+    assert "Đoạn cuối" not in page  # another paragraph
+
+
+def test_one_click_confirms_or_rejects_a_proposal_and_nothing_else(admin_client, bench):
+    article, url = bench
+    rank = article.citations.suggested().get(metric="rank")
+    other = article.citations.suggested().exclude(pk=rank.pk).first()
+    response = admin_client.post(url, {"citation": rank.pk, "action": "confirm"}, follow=True)
+    assert "Đã xác nhận 1 trích dẫn." in response.content.decode()
+    rank.refresh_from_db()
+    other.refresh_from_db()
+    assert rank.state == Citation.State.CONFIRMED and rank.result == dong_nai_2022()
+    assert other.state == Citation.State.SUGGESTED
+    admin_client.post(url, {"citation": other.pk, "action": "reject"})
+    other.refresh_from_db()
+    assert other.state == Citation.State.REJECTED
+
+
+@pytest.mark.parametrize(
+    "post",
+    [{"citation": "abc", "action": "confirm"}, {"citation": "1", "action": "publish"}, {"action": "confirm"}],
+)
+def test_a_bad_request_on_the_bench_changes_nothing(admin_client, bench, post):
+    article, url = bench
+    before = list(Citation.objects.order_by("pk").values_list("pk", "state"))
+    response = admin_client.post(url, post, follow=True)
+    assert response.status_code == 200 and "không có gì thay đổi" in response.content.decode()
+    assert list(Citation.objects.order_by("pk").values_list("pk", "state")) == before
+
+
+def test_the_bench_acts_only_on_its_own_articles_citations(admin_client, bench, cite):
+    article, url = bench
+    elsewhere = cite(year=2022, province=province_63("Đồng Nai"), metric="rank", value_number=Decimal("51"))
+    response = admin_client.post(url, {"citation": elsewhere.pk, "action": "confirm"}, follow=True)
+    assert "không thuộc bài viết này" in response.content.decode()
+    elsewhere.refresh_from_db()
+    assert elsewhere.state == Citation.State.SUGGESTED
+
+
+def test_only_those_who_may_change_citations_open_the_bench(client, bench, django_user_model):
+    article, url = bench
+    assert client.get(url).status_code == 302  # to the sign-in page
+    staff = django_user_model.objects.create_user("nhan.vien", password="mat-khau-dai-9", is_staff=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"citation": article.citations.first().pk, "action": "reject"}).status_code == 403
+    assert not article.citations.filter(state=Citation.State.REJECTED).exists()
+
+
+def test_the_bench_speaks_english_when_the_admin_does(admin_client, bench):
+    article, url = bench
+    page = admin_client.get("/en" + url).content.decode()
+    assert "Review the article" in page and "awaiting review" in page and "Duyệt số liệu" not in page

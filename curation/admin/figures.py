@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from curation import imports
 from curation.admin.base import FoldedSearchMixin, ViewerInlineRowsMixin, ViewerRowsMixin
-from curation.intake import confirm_citations, confirm_replacing, intake_view, reject_citations, repropose_articles
+from curation.intake import (
+    bench_view,
+    confirm_citations,
+    confirm_replacing,
+    intake_view,
+    reject_citations,
+    repropose_articles,
+)
 from reports import figures
 from reports.models import (
     Citation,
@@ -441,7 +449,7 @@ class ArticleCitationInline(ViewerInlineRowsMixin, admin.TabularInline):
 
 @admin.register(SourceArticle)
 class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "publisher", "published_on", "language", "citation_count"]
+    list_display = ["__str__", "publisher", "published_on", "language", "citation_count", "bench_link"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "url", "publisher"]
     folded_search_fields = ("search_text", "provinces__search_text")
@@ -452,6 +460,18 @@ class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin)
 
     def add_view(self, request, form_url="", extra_context=None):
         return intake_view(self, request)  # paste or upload; stored once, read at once (reports/sources.py)
+
+    def get_urls(self):
+        bench = path("<int:pk>/duyet/", self.admin_site.admin_view(self.bench), name="reports_sourcearticle_bench")
+        return [bench, *super().get_urls()]
+
+    def bench(self, request, pk):
+        return bench_view(self, request, pk)
+
+    @admin.display(description=_("duyệt số liệu"))
+    def bench_link(self, obj):
+        url = reverse("admin:reports_sourcearticle_bench", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Duyệt"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_citations=Count("citations"))
