@@ -313,19 +313,3 @@ def search_articles(query: str, queryset: QuerySet | None = None, quotes: QueryS
     for word in words:
         in_text &= Q(search_text__contains=word)
     return queryset.filter(in_text | quoted)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-        from django.db.models import Func
-
-        vector = SearchVector(Func("title", function="unaccent"), weight="A", config="simple") + SearchVector(
-            Func("text", function="unaccent"), weight="B", config="simple"
-        )
-        search = SearchQuery(" ".join(words), config="simple", search_type="plain")
-        return (
-            queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
-            .filter(search_vector=search)
-            .order_by("-search_rank", "-published_on", "pk")
-        )
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
