@@ -9,6 +9,7 @@ regressions (scikit-learn, fixed seed, deterministic solver) are fitted and writ
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 from provinces.text import fold
@@ -18,6 +19,7 @@ from sources.reader.dataset import Document, Label, squash
 from sources.reader.decide import _owner_name, allowed_owners
 from sources.reader.features import index_options, metric_features, owner_features, owner_options, year_options
 from sources.reader.gazetteer import gazetteer
+from sources.reader.text import _clean
 
 SEED = 0
 #: Quotes of par_facts.csv list the figures the harvest recorded, not always every figure a quote states: a
@@ -40,10 +42,15 @@ def _phrase_values(m: Mention) -> set[Decimal]:
     }[m.phrase]
 
 
+def _group(value) -> str:
+    """A group label without the word for group: "nhóm khá" is "khá"."""
+    return re.sub(r"^(?:nhom|group)\s+", "", fold(str(value)).strip())
+
+
 def _compatible(m: Mention, label: Label) -> bool:
     metric = base_metric(label.metric)
     if metric == "group":
-        return m.kind == "group" and fold(str(m.value)) == fold(str(label.value))
+        return m.kind == "group" and _group(m.value) == _group(label.value)
     if not isinstance(label.value, Decimal):
         return False
     if m.kind == "phrase":
@@ -70,16 +77,7 @@ def _preference(m: Mention, label: Label, k: int) -> tuple:
         m.unit in _PREFERRED_UNITS.get(metric, set())
         or (metric == "rank_of" and "out_of" in m.flags)
         or ("rank" in metric and "ordinal_left" in m.flags)
-    )
-    return (not good, m.kind != "num", k)
-
-
-def _preference(m: Mention, label: Label, k: int) -> tuple:
-    metric = base_metric(label.metric)
-    good = (
-        m.unit in _PREFERRED_UNITS.get(metric, set())
-        or (metric == "rank_of" and "out_of" in m.flags)
-        or ("rank" in metric and "ordinal_left" in m.flags)
+        or (metric in ("rank", "component_rank") and m.kind == "phrase")
     )
     return (not good, m.kind != "num", k)
 
@@ -89,7 +87,7 @@ def align(doc: Analysed, labels: list[Label]) -> dict[int, Label]:
     claimed: dict[int, Label] = {}
     sentence_texts = [squash(s.text) for s in doc.sentences]
     for label in labels:
-        quote = squash(label.quote)
+        quote = squash(_clean(label.quote))  # as the analysed text was cleaned (’ → ')
         in_quote = {i for i, t in enumerate(sentence_texts) if t and (t in quote or quote in t)}
         candidates = [
             k for k, m in enumerate(doc.mentions) if m.sent in in_quote and k not in claimed and _compatible(m, label)
