@@ -115,12 +115,24 @@ def matches(proposal: Proposal, label: Label, *, open_fields: bool = False) -> b
     return fold(str(proposal.value)) == fold(str(label.value))
 
 
+def distinct_labels(labels: list[Label]) -> list[Label]:
+    """One label per figure: a document may state a figure in several sentences (each labelled, so that each is
+    learned), but the reader proposes each figure once."""
+    seen: dict[tuple, Label] = {}
+    for label in labels:
+        value = label.value.normalize() if isinstance(label.value, Decimal) else fold(str(label.value))
+        key = (label.province, label.index, label.year, base_metric(label.metric), _component(label.metric))
+        seen.setdefault((*key, label.period, value), label)
+    return list(seen.values())
+
+
 def score_document(report: Report, doc: Document, proposals: list[Proposal]) -> None:
     report.documents += 1
     scored = [p for p in proposals if p.index in SCORED_INDICES or p.metric.startswith("dossier_")]
     report.unscored_proposals += len(proposals) - len(scored)
-    unmatched = list(doc.labels)
-    open_unmatched = list(doc.labels)
+    labels = distinct_labels(doc.labels)
+    unmatched = list(labels)
+    open_unmatched = list(labels)
     lang = report.by_lang[doc.lang]
     for proposal in scored:
         metric = base_metric(proposal.metric)
@@ -136,7 +148,7 @@ def score_document(report: Report, doc: Document, proposals: list[Proposal]) -> 
             report.false_positives.append((doc.name, proposal))
         if open_hit:
             open_unmatched.remove(open_hit)
-    for label in doc.labels:
+    for label in labels:
         for score in (report.by_metric[base_metric(label.metric)], report.overall, lang):
             score.labels += 1
     report.misses.extend((doc.name, label) for label in unmatched)

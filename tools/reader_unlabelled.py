@@ -54,7 +54,7 @@ def listing(lang: str | None) -> None:
             has = [
                 f"{lab.index} {lab.year} {lab.province} {lab.metric}={lab.value}"
                 for lab in doc.labels
-                if (q := squash(_clean(lab.quote))) == quote or (key[0] == "s" and quote and quote in q)
+                if (q := squash(_clean(lab.quote))) == quote or (key[0] == "s" and quote and (quote in q or q in quote))
             ]
             if not free and not has:
                 continue

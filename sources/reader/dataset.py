@@ -4,7 +4,9 @@
   quotes were labelled completely — every figure each states — in ``reports/data/labels/test_labels.csv``
   (guide: docs/LABELLING.md). Nothing is tuned on them: training and cross-validation never see them.
 - **Training set**: the other sources of ``par_facts.csv`` (their quotes, which list the figures the harvest
-  recorded, not always every figure), the stored articles and the seed articles (``reader_seed_labels.csv``).
+  recorded), the stored articles and the seed articles (``reader_seed_labels.csv``), completed by
+  ``train_completions.csv``: the figures those texts state that the harvest did not record (``note=completed``),
+  so that they are not learned as "not a figure".
 - **Groups** for cross-validation: documents from one source, or sharing a near-duplicate quote (one sentence
   syndicated by several papers), are always in the same fold.
 """
@@ -20,13 +22,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from provinces.text import fold
-from sources.reader.text import language, parse_article_file
+from sources.reader.text import _clean, language, parse_article_file
 
 DATA = Path(__file__).resolve().parent.parent.parent / "reports" / "data"
 #: The 775-row harvest (rows 650–775 new), the same file the loader reads.
 FACTS = DATA / "par_facts.csv"
 TEST_LABELS = DATA / "labels" / "test_labels.csv"
 SEED_LABELS = DATA / "labels" / "reader_seed_labels.csv"
+COMPLETIONS = DATA / "labels" / "train_completions.csv"
 #: The first data row (1-based, header not counted) of the December 2026 harvest: the test split's sources.
 FIRST_TEST_ROW = 650
 
@@ -103,6 +106,11 @@ def _quote_document(url: str, rows: list[dict]) -> Document:
 def training_documents() -> list[Document]:
     facts = _read(FACTS)
     held_out = test_sources(facts)
+    completions: dict[str, list[dict]] = defaultdict(list)
+    for row in _read(COMPLETIONS):
+        if row["source_url"] in held_out:
+            raise ValueError(f"a training completion names a test source: {row['source_url']}")
+        completions[row["source_url"]].append(row)
     documents = []
     article_urls = set()
     for path in sorted((DATA / "articles").glob("*.txt")):
@@ -110,18 +118,18 @@ def training_documents() -> list[Document]:
         article_urls.add(url)
         if url in held_out:
             continue
-        rows = [row for row in facts if row["source_url"] == url]
+        rows = [row for row in facts if row["source_url"] == url] + completions[url]
         documents.append(_article_document(path.name, text, published, rows, url))
     seed_rows = _read(SEED_LABELS)
     for path in sorted((DATA / "seeds").glob("*.txt")):
         text, _url, published = parse_article_file(path)
-        rows = [row for row in seed_rows if row["source_url"] == f"seed:{path.name}"]
+        rows = [row for row in seed_rows if row["source_url"] == f"seed:{path.name}"] + completions[f"seed:{path.name}"]
         documents.append(_article_document(path.name, text, published, rows, f"seed:{path.name}"))
     by_source: dict[str, list[dict]] = defaultdict(list)
     for row in facts[: FIRST_TEST_ROW - 1]:
         if row["source_url"] not in held_out and row["source_url"] not in article_urls:
             by_source[row["source_url"]].append(row)
-    documents += [_quote_document(url, rows) for url, rows in by_source.items()]
+    documents += [_quote_document(url, rows + completions[url]) for url, rows in by_source.items()]
     _assign_groups(documents)
     return documents
 
@@ -135,8 +143,8 @@ def test_documents() -> list[Document]:
 
 def _article_document(name: str, text: str, published, rows: list[dict], source: str) -> Document:
     # Pages are stored cut short: a label whose quote is not in the text cannot be read from it.
-    squashed = squash(text)
-    readable = [row for row in rows if squash(row["quote"]) in squashed]
+    squashed = squash(_clean(text))
+    readable = [row for row in rows if squash(_clean(row["quote"])) in squashed]
     labels = [label_from_row(row) for row in readable]
     quotes = list(dict.fromkeys(squash(row["quote"]) for row in readable))
     return Document(name, text, published, labels, source, language(text), excluded=len(rows) - len(readable),
@@ -178,10 +186,11 @@ def _assign_groups(documents: list[Document]) -> None:
 
 
 def folds(documents: list[Document], k: int = 5) -> list[int]:
-    """A fold for each document, whole groups at a time, balanced by label count (deterministic)."""
+    """A fold for each document, whole groups at a time, balanced by text length (deterministic; not by label
+    count, so that completing a document's labels does not move documents between folds)."""
     sizes: dict[int, int] = defaultdict(int)
     for doc in documents:
-        sizes[doc.group] += max(1, len(doc.labels))
+        sizes[doc.group] += len(doc.text)
     load = [0] * k
     fold_of_group = {}
     for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
