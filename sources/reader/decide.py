@@ -17,8 +17,10 @@ from pathlib import Path
 
 from sources.reader.candidates import Document, Mention, analyse
 from sources.reader.features import (
+    COMPONENT_BASES,
     METRICS,
     Owner,
+    component_features,
     index_options,
     metric_features,
     owner_features,
@@ -87,6 +89,7 @@ class Model:
     year: Linear
     index: Linear
     thresholds: dict
+    component: Linear | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Model:
@@ -96,6 +99,7 @@ class Model:
             Linear(data["year"]),
             Linear(data["index"]),
             data.get("thresholds", {}),
+            Linear(data["component"]) if "component" in data else None,
         )
 
 
@@ -117,7 +121,11 @@ def read_document(doc: Document, model: Model, gaz: Gazetteer) -> list[Proposal]
             continue
         if probs[metric] < threshold:
             continue
-        for proposal in _assemble(doc, m, metric, probs[metric], model, gaz):
+        confidence = probs[metric]
+        if metric in COMPONENT_BASES and model.component is not None:
+            if model.component.positive(component_features(doc, m)) >= model.thresholds.get("component", 0.5):
+                metric = "component_" + metric
+        for proposal in _assemble(doc, m, metric, confidence, model, gaz):
             key = (proposal.province, proposal.index, proposal.year, proposal.metric, proposal.period, proposal.value)
             if key not in seen:
                 seen.add(key)

@@ -146,6 +146,56 @@ def metric_features(doc: Document, m: Mention) -> dict[str, float]:
     return out
 
 
+#: Figures that may be a component's rather than the whole index's; a second model decides which.
+COMPONENT_BASES = ("score", "rank", "score_delta", "rank_delta")
+_COMPONENT_WORD = re.compile(r"thanh phan|linh vuc|component|sub-?(?:index|criteria|component)|criteri|tieu chi")
+
+
+def component_features(doc: Document, m: Mention) -> dict[str, float]:
+    """Is a score, rank or change a component index's (a component named in its clause, a list of components)?"""
+    s = doc.sentences[m.sent]
+    f = s.folded
+    clause_start, clause_end = s.clauses[s.clause_of(m.start)]
+    out: dict[str, float] = {"bias": 1.0, "unit=" + m.unit: 1.0, "lang=" + doc.lang: 1.0}
+    before = [c for c in s.components if c[1] <= m.start]
+    if before:
+        gap = m.start - before[-1][1]
+        out["comp_before_gap=" + _bucket(gap, (3, 10, 25, 50, 100))] = 1.0
+        if before[-1][0] >= clause_start:
+            out["comp_before_in_clause"] = 1.0
+        if any(before[-1][1] <= pos < m.start for pos, _n in s.indices):
+            out["index_between_comp_and_number"] = 1.0
+    after = [c for c in s.components if c[0] >= m.end]
+    if after:
+        out["comp_after_gap=" + _bucket(after[0][0] - m.end, (3, 10, 25, 50, 100))] = 1.0
+        if after[0][0] < clause_end:
+            out["comp_after_in_clause"] = 1.0
+    out["n_comp=" + _bucket(len({c[2] for c in s.components}), (0, 1, 2, 4))] = 1.0
+    if s.components and s.components[0][0] <= 25:
+        out["comp_head"] = 1.0
+    if any(clause_start <= pos < m.start for pos, _n in s.indices):
+        out["index_before_in_clause"] = 1.0
+    if not s.indices:
+        out["no_index_in_sentence"] = 1.0
+    if _COMPONENT_WORD.search(f):
+        out["component_word"] = 1.0
+    if _COMPONENT_WORD.search(f[clause_start : m.start]):
+        out["component_word_in_clause"] = 1.0
+    if re.match(r"^\s*[-+•*]|^\s*[a-h0-9][.)]\s", s.text):
+        out["list_item"] = 1.0
+    for k in range(m.sent - 1, max(-1, m.sent - 3), -1):
+        previous = doc.sentences[k]
+        if previous.para == s.para or previous.heading:
+            if previous.components:
+                out[f"comp_in_previous_{m.sent - k}"] = 1.0
+            if _COMPONENT_WORD.search(previous.folded):
+                out["component_word_before"] = 1.0
+    for pattern_name, pattern in (("rank", CUE_RE["rank"]), ("score", CUE_RE["score"])):
+        if pattern.search(f[max(0, m.start - 22) : m.start]):
+            out[f"cueL1:{pattern_name}&comp={bool(before)}"] = 1.0
+    return out
+
+
 # ------------------------------------------------------------------------------------------------------------------
 # Owners
 # ------------------------------------------------------------------------------------------------------------------

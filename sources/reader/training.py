@@ -17,7 +17,15 @@ from sources.reader.candidates import Document as Analysed
 from sources.reader.candidates import Mention, analyse
 from sources.reader.dataset import Document, Label, squash
 from sources.reader.decide import _owner_name, allowed_owners
-from sources.reader.features import index_options, metric_features, owner_features, owner_options, year_options
+from sources.reader.features import (
+    COMPONENT_BASES,
+    component_features,
+    index_options,
+    metric_features,
+    owner_features,
+    owner_options,
+    year_options,
+)
 from sources.reader.gazetteer import gazetteer
 from sources.reader.text import _clean
 
@@ -25,12 +33,19 @@ SEED = 0
 #: Quotes of par_facts.csv list the figures the harvest recorded, not always every figure a quote states: a
 #: candidate no label claims there is weaker evidence of "not a figure" than in a completely labelled article.
 UNCLAIMED_WEIGHT_IN_QUOTES = 0.5
-THRESHOLDS = {"metric": 0.5, "owner": 0.3}
-C = {"metric": 0.5, "owner": 1.0, "year": 1.0, "index": 1.0}
+THRESHOLDS = {"metric": 0.5, "owner": 0.3, "component": 0.5}
+C = {"metric": 0.5, "owner": 1.0, "year": 1.0, "index": 1.0, "component": 1.0}
 
 
 def base_metric(metric: str) -> str:
     return metric.split(":", 1)[0]
+
+
+def whole_metric(metric: str) -> str:
+    """What the metric model learns: a component's score or rank is a score or rank (the component model tells
+    which)."""
+    metric = base_metric(metric)
+    return metric.removeprefix("component_") if metric.removeprefix("component_") in COMPONENT_BASES else metric
 
 
 def _phrase_values(m: Mention) -> set[Decimal]:
@@ -104,14 +119,17 @@ def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]
     analysed = analysed or analyse(doc.text, gaz, doc.published)
     claimed = align(analysed, doc.labels)
     quote_doc = doc.source.startswith("http") and bool(doc.quotes) and not doc.name.endswith(".txt")
-    rows: dict[str, list] = {"metric": [], "owner": [], "year": [], "index": []}
+    rows: dict[str, list] = {"metric": [], "owner": [], "year": [], "index": [], "component": []}
     for k, m in enumerate(analysed.mentions):
         label = claimed.get(k)
-        target = base_metric(label.metric) if label else "none"
+        target = whole_metric(label.metric) if label else "none"
         weight = UNCLAIMED_WEIGHT_IN_QUOTES if (label is None and quote_doc) else 1.0
         rows["metric"].append((metric_features(analysed, m), target, weight))
         if label is None:
             continue
+        if target in COMPONENT_BASES:
+            is_component = int(label.metric.startswith("component_"))
+            rows["component"].append((component_features(analysed, m), is_component, 1.0))
         for o in allowed_owners(owner_options(analysed, m), target):
             name = _owner_name(o, label.year, gaz)
             rows["owner"].append(
@@ -133,7 +151,7 @@ def fit(documents: list[Document], analysed: list[Analysed] | None = None) -> di
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    rows: dict[str, list] = {"metric": [], "owner": [], "year": [], "index": []}
+    rows: dict[str, list] = {"metric": [], "owner": [], "year": [], "index": [], "component": []}
     for n, doc in enumerate(documents):
         for name, items in examples(doc, analysed[n] if analysed else None).items():
             rows[name].extend(items)
