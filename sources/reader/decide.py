@@ -168,7 +168,7 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
     else:
         chosen = [scored[0][1]]
 
-    years = year_options(doc, m)
+    years = year_options(doc, m, metric)
     year = None
     if years:
         year = max(years, key=lambda y: (model.year.positive(years[y]), y))

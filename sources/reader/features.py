@@ -340,9 +340,12 @@ _INDEX_LEFT = re.compile(
 )
 
 
-def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
-    """Candidate result years, each with the features of every way the text suggests it."""
+def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[str, float]]:
+    """Candidate result years, each with the features of every way the text suggests it. A change is stated
+    against the previous year ("tăng 3 bậc so với năm 2022" is 2023's), a level right after a year is that year's
+    ("so với năm 2022 (84,25%)")."""
     s = doc.sentences[m.sent]
+    kind = "delta" if metric.endswith("_delta") else "level"
     options: dict[int, dict[str, float]] = {}
 
     def add(year: int, name: str) -> None:
@@ -356,6 +359,8 @@ def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
         if _CMP_LEFT.search(y.left):
             role = "cmp"
             add(y.value + 1, "cmp_plus1_" + side)
+            add(y.value + 1, f"cmp_plus1_{side}&{kind}")
+            add(y.value, f"cmp_self_{side}&{kind}")
         elif _RANGE_LEFT.search(y.left) or re.match(r"^\s*[-–]\s*\d{4}", y.right):
             role = "range"
         elif _INDEX_LEFT.search(y.left) or re.match(
@@ -365,6 +370,8 @@ def year_options(doc: Document, m: Mention) -> dict[int, dict[str, float]]:
         elif re.search(r"(?:nam|in|of|trong)\s*$", y.left):
             role = "nam"
         add(y.value, f"sent_{role}_{side}")
+        if 0 <= m.start - y.end <= 8:
+            add(y.value, f"adjacent_{role}&{kind}")
         if y is nearest_before or y is nearest_after:
             add(y.value, f"nearest_{role}_{side}")
         if s.clause_of(y.start) == s.clause_of(m.start):

@@ -137,7 +137,7 @@ def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]
             )
         if target.startswith("dossier"):
             continue
-        years = year_options(analysed, m)
+        years = year_options(analysed, m, target)
         if label.year in years:
             for year, feats in years.items():
                 rows["year"].append((feats, int(year == label.year), 1.0))
