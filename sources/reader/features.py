@@ -116,6 +116,13 @@ def metric_features(doc: Document, m: Mention) -> dict[str, float]:
         out["province_just_before"] = 1.0
     if any(p.kind == "other" and 0 <= m.start - p.end <= 60 for p in s.places):
         out["other_entity_before"] = 1.0
+    # Whose name is nearest: a ministry's or bank's figure is not a province's.
+    named_before = max((p for p in s.places if p.end <= m.start), key=lambda p: p.end, default=None)
+    named_after = min((p for p in s.places if p.start >= m.end), key=lambda p: p.start, default=None)
+    if named_before is not None:
+        out["nearest_named_before=" + named_before.kind] = 1.0
+    if named_after is not None and named_after.start - m.end <= 30:
+        out["nearest_named_after=" + named_after.kind] = 1.0
     if s.regions:
         out["region_in_sentence"] = 1.0
     if any(0 <= m.start - y.end <= 12 for y in s.years):
