@@ -4,7 +4,8 @@ The numbers go through Django's ``floatformat`` (rounded half up, the language's
 81,20 in Vietnamese, 81.20 in English). Also the template tags of the dashboard's tables
 (``dashboard/tables.py``, drawn by templates under ``dashboard/includes/``): ``{% rankings_table %}``
 and ``{% filter_form %}`` for the rankings page; ``{% trend_table %}``, ``{% series_tables %}``,
-``{% component_table %}``, ``{% gaps_table %}`` and ``{% article_list %}`` for the province page.
+``{% component_table %}``, ``{% gaps_table %}`` and ``{% article_list %}`` for the province page;
+``{{ figure|sketch }}``, the still picture of a line chart shown until Plotly draws it (``dashboard/sketch.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from dashboard import sketch as sketches
 from dashboard.queries import localized
 from dashboard.tables import ArticleList, ComponentTable, GapsTable, RankingsTable, SeriesTables, TrendTable
 from reports.models import Metric
@@ -111,6 +113,11 @@ def rankdelta(value):
             -value,
         )
     return format_html('<span class="same" title="{}">=</span>', _("giữ nguyên thứ hạng"))
+
+
+@register.filter
+def sketch(figure):
+    return sketches.render(figure)
 
 
 @register.filter

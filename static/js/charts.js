@@ -8,7 +8,13 @@
    a screen of the viewport (IntersectionObserver), and each chart is drawn when it nears the viewport,
    one chart per task so that no single long task holds the page. A drawn chart gets data-drawn="1" and
    fires "cchc:chart-drawn" (bubbling); when every chart then in view is drawn, window gets
-   "cchc:charts-in-view-drawn". Without IntersectionObserver every chart is drawn at once. */
+   "cchc:charts-in-view-drawn". Without IntersectionObserver every chart is drawn at once.
+
+   A line chart arrives already drawn: the server's still picture (dashboard/sketch.py, data-sketch="1")
+   counts as drawn (data-drawn="sketch") and Plotly is loaded only when a visitor shows they want more than
+   the picture: the pointer enters the chart, a finger touches it, or the keyboard focuses it. That chart is
+   then drawn by Plotly in place of the picture (data-drawn="1"); a visit that only reads the page never pays
+   for the bundle. */
 (function () {
   "use strict";
   var config = {
@@ -122,6 +128,10 @@
       var margin = layout.margin = layout.margin || {};
       var bottom = margin.b === undefined ? 80 : margin.b;
       margin.b = bottom + 24;
+      // the legend sits at the foot of the chart (yref "container"): lift it above the source line
+      if (layout.legend && layout.legend.yref === "container" && layout.height) {
+        layout.legend.y = (layout.legend.y || 0) + 24 / layout.height;
+      }
       layout.annotations = (layout.annotations || []).concat([{
         text: source, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
         yshift: -bottom, showarrow: false, align: "left", font: { size: 10, color: "#555555" }
@@ -135,8 +145,8 @@
     return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
   }
 
-  function announce(el) {
-    el.dataset.drawn = "1";
+  function announce(el, how) {
+    el.dataset.drawn = how || "1";
     el.dispatchEvent(new CustomEvent("cchc:chart-drawn", { bubbles: true }));
     var waiting = Array.prototype.filter.call(document.querySelectorAll(".plot[data-figure]"), function (p) {
       return !p.dataset.drawn && inView(p);
@@ -157,6 +167,8 @@
       return loadPlotly().then(function (Plotly) {
         fitToWidth(el, fig);
         var options = exportable(el, fig);
+        var still = el.querySelector(".sketch");
+        if (still) { still.remove(); }
         return Plotly.newPlot(el, fig.data, fig.layout || {}, options);
       }).then(function () { announce(el); });
     });
@@ -183,8 +195,27 @@
     pump();
   }
 
+  // A sketched chart becomes interactive on the first sign of use.
+  function onFirstUse(el) {
+    var events = ["pointerenter", "touchstart", "focusin"];
+    function use() {
+      events.forEach(function (name) { el.removeEventListener(name, use); });
+      request(el);
+    }
+    events.forEach(function (name) { el.addEventListener(name, use, { passive: true }); });
+  }
+
   function start() {
-    var plots = document.querySelectorAll(".plot[data-figure]");
+    var all = document.querySelectorAll(".plot[data-figure]");
+    var plots = [];
+    all.forEach(function (el) {
+      if (el.dataset.sketch && el.querySelector(".sketch")) {
+        announce(el, "sketch");
+        onFirstUse(el);
+      } else {
+        plots.push(el);
+      }
+    });
     if (!plots.length) { return; }
     if (!("IntersectionObserver" in window)) {
       plots.forEach(request);

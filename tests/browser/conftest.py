@@ -10,7 +10,8 @@ Fixtures
 Helpers (plain functions, ``from tests.browser.conftest import ...``)
     assert_chart_rendered(page, selector, timeout=...)  -> Locator of the svg (scrolls the chart into view:
                                                            charts are drawn when they near the viewport)
-    draw_all_charts(page)                               scroll every chart into view, wait until all are drawn
+    draw_all_charts(page)                               scroll every chart into view (pointing at the still
+                                                           pictures), wait until Plotly has drawn all
     save_screenshot(page, name, full_page=True)         -> Path of the PNG
 
 Markers
@@ -231,8 +232,12 @@ def assert_chart_rendered(page, selector: str, timeout: float = 15_000):
     its presence proves the bundle loaded and the plot call did not throw. Check
     trace layers (e.g. ``.barlayer .point``) on top of this for a specific chart.
     """
-    # static/js/charts.js draws a chart (and loads Plotly) only when it nears the viewport
-    page.locator(selector).first.scroll_into_view_if_needed(timeout=timeout)
+    # static/js/charts.js draws a chart (and loads Plotly) only when it nears the viewport, and a line
+    # chart shown as the server's still picture only once the pointer is on it
+    plot = page.locator(selector).first
+    plot.scroll_into_view_if_needed(timeout=timeout)
+    if plot.get_attribute("data-sketch"):
+        plot.hover(timeout=timeout)
     svg = page.locator(f"{selector} svg.main-svg").first
     try:
         svg.wait_for(state="visible", timeout=timeout)
@@ -242,9 +247,12 @@ def assert_chart_rendered(page, selector: str, timeout: float = 15_000):
 
 
 def draw_all_charts(page, timeout: float = 15_000) -> None:
-    """Bring every chart of the page into view in turn and wait until each is drawn (``data-drawn``)."""
+    """Bring every chart of the page into view in turn and wait until Plotly has drawn each (``data-drawn``
+    "1"; a still picture, ``data-drawn="sketch"``, is pointed at first, as a visitor does)."""
     for plot in page.locator(".plot[data-figure]").all():
         plot.scroll_into_view_if_needed(timeout=timeout)
+        if plot.get_attribute("data-sketch"):
+            plot.hover(timeout=timeout)
         page.wait_for_function("el => el.dataset.drawn === '1'", arg=plot.element_handle(), timeout=timeout)
     page.evaluate("window.scrollTo(0, 0)")
 

@@ -223,3 +223,56 @@ def test_a_page_without_charts_in_view_does_not_load_plotly(page, live_server):
     if far:
         assert not any(u.endswith("plotly-cchc.min.js") for u in requests)
     assert_chart_rendered(page, "#distribution-chart")
+
+
+def _sketch_state(page, selector):
+    return page.evaluate(
+        """(sel) => {
+          const plot = document.querySelector(sel);
+          const lines = plot.querySelectorAll(".sketch-plot line:not(.sketch-grid)").length;
+          const marks = plot.querySelectorAll(".sketch-plot circle, .sketch-plot svg path").length;
+          return {drawn: plot.dataset.drawn, lines, marks, plotly: typeof window.Plotly,
+                  width: plot.querySelector(".sketch-plot").getBoundingClientRect().width,
+                  plotWidth: plot.getBoundingClientRect().width};
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_a_line_chart_is_a_picture_at_first_paint_and_becomes_interactive_on_use(page, live_server, viewport):
+    requests = []
+    page.on("request", lambda r: requests.append(urlsplit(r.url).path))
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/tinh/quang-ninh/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    # the score chart is in the first screen, drawn by the server: lines, markers, no Plotly fetched
+    state = _sketch_state(page, "#score-chart")
+    assert state["drawn"] == "sketch" and state["plotly"] == "undefined"
+    assert state["lines"] > 5 and state["marks"] > 5
+    assert state["width"] > state["plotWidth"] * 0.7  # the plot takes the width, whatever the screen
+    assert not any(u.endswith("plotly-cchc.min.js") for u in requests)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # years on the x axis, the Vietnamese axis title, the legend naming the unit and the averages
+    assert page.locator("#score-chart .sketch-x text", has_text="2023").count() == 1
+    assert page.locator("#score-chart .sketch-legend li", has_text="Quảng Ninh").count() == 1
+    assert page.locator("#score-chart .sketch-legend li", has_text="Trung bình cả nước").count() >= 1
+    # pointing at it loads Plotly once and draws the interactive chart in the picture's place
+    page.hover("#score-chart")
+    page.locator("#score-chart svg.main-svg").first.wait_for()
+    assert page.locator("#score-chart").get_attribute("data-drawn") == "1"
+    assert page.locator("#score-chart .sketch").count() == 0
+    # the keyboard reaches the next chart and focusing it is use too
+    page.focus("#rank-chart")
+    page.locator("#rank-chart svg.main-svg").first.wait_for()
+    assert len([u for u in requests if u.endswith("plotly-cchc.min.js")]) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_the_english_picture_speaks_english(page, live_server):
+    page.goto(live_server.url + "/en/tinh/quang-ninh/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#score-chart").get_attribute("data-drawn") == "sketch"
+    assert page.locator("#score-chart .sketch-y .sketch-title").text_content() == "Score"
+    assert page.locator("#score-chart .sketch-legend li", has_text="National average").count() >= 1

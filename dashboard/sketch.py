@@ -1,0 +1,221 @@
+"""A still picture of a line chart, drawn by the server as inline SVG, so that the page shows its charts at
+first paint without the 1.4 MB Plotly bundle (static/js/charts.js loads Plotly and swaps the interactive
+chart in when a visitor points at, taps or focuses the chart).
+
+It draws the same Plotly figure dict (dashboard/charts.py) and follows the same rules: the axis ranges,
+ticks and reversed rank axes the figure states, lines broken where a year has no figure, dashes and
+markers that tell the lines apart without colour, the figure's vertical marks ("Bộ tiêu chí mới") and its
+legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years).
+Any other figure (boxes, bars, maps) gets no sketch and is drawn by Plotly as before.
+
+The picture fits any width without scaling its text: x positions are percentages of the plot's width,
+y positions pixels of a fixed height, and the legend is an HTML list that wraps on a phone.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from dashboard.charts import number
+
+PLOT_TOP = 26  # room above the plot for the figure's annotations
+PLOT_BOTTOM = 6
+Y_AXIS_WIDTH = 58
+MARKER = 4.5  # half the size of a marker, px (Plotly's size 8–9)
+
+# Marker outlines around (0, 0), half-size MARKER; "-open" variants are drawn unfilled.
+_SYMBOLS = {
+    "circle": None,
+    "square": "M-4,-4H4V4H-4Z",
+    "diamond": "M0,-5.5L5.5,0L0,5.5L-5.5,0Z",
+    "triangle-up": "M0,-5L5,4H-5Z",
+    "cross": "M-1.6,-5H1.6V-1.6H5V1.6H1.6V5H-1.6V1.6H-5V-1.6H-1.6Z",
+    "x": "M-4.5,-3L-3,-4.5L0,-1.5L3,-4.5L4.5,-3L1.5,0L4.5,3L3,4.5L0,1.5L-3,4.5L-4.5,3L-1.5,0Z",
+}
+_DASHES = {
+    "solid": "",
+    "dash": "9 5",
+    "dot": "2 4",
+    "dashdot": "9 4 2 4",
+    "longdash": "16 6",
+    "longdashdot": "16 5 2 5",
+}
+
+
+def sketchable(figure: dict | None) -> bool:
+    data = (figure or {}).get("data") or []
+    if not data:
+        return False
+    for trace in data:
+        if trace.get("type", "scatter") != "scatter":
+            return False
+        xs = [x for x in trace.get("x") or [] if x is not None]
+        if not xs or not all(isinstance(x, Number) for x in xs):
+            return False
+    return any(isinstance(y, Number) for trace in data for y in trace.get("y") or [])
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda step: abs((high - low) / step - count))
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= high + 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _y_axis(figure: dict) -> tuple[float, float, list[float], int, str]:
+    """(value at the top, value at the bottom, tick values, decimals, title) of the figure's y axis."""
+    axis = figure["layout"].get("yaxis") or {}
+    title = ((axis.get("title") or {}).get("text")) or ""
+    digits = 0 if axis.get("tickformat") in ("d", ".0f") else 1
+    if axis.get("range"):
+        bottom, top = axis["range"]  # Plotly's order: the first value at the bottom (ranks: [63.5, 0.5])
+    else:
+        values = [y for t in figure["data"] for y in t.get("y") or [] if isinstance(y, Number)]
+        low, high = min(values), max(values)
+        pad = max((high - low) * 0.08, 0.5)
+        bottom, top = low - pad, high + pad
+        if axis.get("autorange") == "reversed":
+            bottom, top = top, bottom
+    low, high = min(top, bottom), max(top, bottom)
+    ticks = [v for v in (axis.get("tickvals") or nice_ticks(low, high)) if low <= v <= high]
+    return top, bottom, ticks, digits, title
+
+
+def _x_axis(figure: dict) -> tuple[float, float, list[float]]:
+    axis = figure["layout"].get("xaxis") or {}
+    xs = [x for t in figure["data"] for x in t.get("x") or [] if isinstance(x, Number)]
+    low, high = axis.get("range") or (min(xs) - 0.5, max(xs) + 0.5)
+    step = axis.get("dtick") or 1
+    first = math.ceil(low)
+    return low, high, [v for v in range(first, math.floor(high) + 1) if (v - first) % step == 0]
+
+
+class _Frame:
+    """Where a value lands: x as a percentage of the plot's width, y in pixels from its top."""
+
+    def __init__(self, x_range, y_top, y_bottom, height):
+        self.x_low, self.x_high = x_range
+        self.y_top, self.y_bottom = y_top, y_bottom
+        self.height = height
+
+    def x(self, value) -> str:
+        return f"{(value - self.x_low) / (self.x_high - self.x_low) * 100:.3f}%"
+
+    def y(self, value) -> float:
+        inner = self.height - PLOT_TOP - PLOT_BOTTOM
+        return round(PLOT_TOP + (value - self.y_top) / (self.y_bottom - self.y_top) * inner, 2)
+
+
+def _marker(symbol: str, x: str, y: float, colour: str) -> str:
+    hollow = symbol.endswith("-open")
+    shape = _SYMBOLS.get(symbol.removesuffix("-open"), None)
+    fill = "none" if hollow else colour
+    if shape is None:
+        return f'<circle cx="{x}" cy="{y}" r="{MARKER}" fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
+    return (
+        f'<svg x="{x}" y="{y}" overflow="visible"><path d="{shape}" fill="{fill}" stroke="{colour}" '
+        f'stroke-width="{1.5 if hollow else 0.5}"/></svg>'
+    )
+
+
+def _trace(trace: dict, frame: _Frame) -> list[str]:
+    line = trace.get("line") or {}
+    colour = escape(line.get("color") or "#0072B2")
+    mode = trace.get("mode") or "lines+markers"
+    points = [
+        (frame.x(x), frame.y(y)) if isinstance(x, Number) and isinstance(y, Number) else None
+        for x, y in zip(trace.get("x") or [], trace.get("y") or [], strict=False)
+    ]
+    parts = []
+    if "lines" in mode:
+        dash = _DASHES.get(line.get("dash") or "solid", "")
+        stroke = f'stroke="{colour}" stroke-width="{line.get("width", 2)}" stroke-linecap="round"'
+        if dash:
+            stroke += f' stroke-dasharray="{dash}"'
+        # one segment per pair of neighbouring years that both hold a figure: a gap is never bridged
+        for a, b in zip(points, points[1:], strict=False):
+            if a and b:
+                parts.append(f'<line x1="{a[0]}" y1="{a[1]}" x2="{b[0]}" y2="{b[1]}" {stroke}/>')
+    if "markers" in mode or "lines" not in mode:
+        symbol = (trace.get("marker") or {}).get("symbol") or "circle"
+        parts += [_marker(symbol, p[0], p[1], colour) for p in points if p]
+    return parts
+
+
+def _swatch(trace: dict) -> str:
+    line = trace.get("line") or {}
+    colour = escape(line.get("color") or "#0072B2")
+    dash = _DASHES.get(line.get("dash") or "solid", "")
+    symbol = (trace.get("marker") or {}).get("symbol") or "circle"
+    stroke = f' stroke-dasharray="{dash}"' if dash else ""
+    lines = "lines" in (trace.get("mode") or "lines+markers")
+    drawn = f'<line x1="2" y1="7" x2="30" y2="7" stroke="{colour}" stroke-width="2"{stroke}/>' if lines else ""
+    return f'<svg width="32" height="14" aria-hidden="true">{drawn}{_marker(symbol, "16", 7, colour)}</svg>'
+
+
+def render(figure: dict | None) -> SafeString:
+    """The sketch's HTML for ``figure``, or an empty string when it is not a line chart over years."""
+    if not sketchable(figure):
+        return mark_safe("")
+    layout = figure.get("layout") or {}
+    traces = figure["data"]
+    legend = layout.get("showlegend", len(traces) > 1)
+    margin = layout.get("margin") or {}
+    height = int(layout.get("height") or 360) - int(margin.get("b", 50)) - 4
+    top, bottom, y_ticks, digits, y_title = _y_axis(figure)
+    x_low, x_high, x_ticks = _x_axis(figure)
+    frame = _Frame((x_low, x_high), top, bottom, height)
+
+    y_axis = [
+        f'<text x="{Y_AXIS_WIDTH - 8}" y="{frame.y(v)}" text-anchor="end" dominant-baseline="middle">'
+        f"{escape(number(v, digits))}</text>"
+        for v in y_ticks
+    ]
+    if y_title:
+        middle = (PLOT_TOP + height - PLOT_BOTTOM) / 2
+        y_axis.append(
+            f'<text class="sketch-title" transform="translate(12 {middle}) rotate(-90)" text-anchor="middle">'
+            f"{escape(y_title)}</text>"
+        )
+    plot = [f'<line class="sketch-grid" x1="0" x2="100%" y1="{frame.y(v)}" y2="{frame.y(v)}"/>' for v in y_ticks]
+    for shape in layout.get("shapes") or ():
+        if shape.get("type") == "line" and shape.get("xref") == "x" and shape.get("yref") == "paper":
+            x = frame.x(shape["x0"])
+            plot.append(
+                f'<line x1="{x}" x2="{x}" y1="{PLOT_TOP}" y2="{height - PLOT_BOTTOM}" stroke="#555" '
+                f'stroke-dasharray="{_DASHES["dot"]}"/>'
+            )
+    for note in layout.get("annotations") or ():
+        if note.get("xref") == "x" and note.get("yref") == "paper" and isinstance(note.get("x"), Number):
+            plot.append(
+                f'<text class="sketch-note" x="{frame.x(note["x"])}" y="{PLOT_TOP - 8}" text-anchor="middle">'
+                f"{escape(note.get('text', ''))}</text>"
+            )
+    for trace in traces:
+        plot += _trace(trace, frame)
+    x_axis = [
+        f'<text x="{frame.x(v)}" y="15" text-anchor="middle"{" class=sketch-odd" if i % 2 else ""}>{v}</text>'
+        for i, v in enumerate(reversed(x_ticks))
+    ]
+    items = "".join(f"<li>{_swatch(t)}{escape(t.get('name', ''))}</li>" for t in traces) if legend else ""
+    return mark_safe(
+        '<div class="sketch" aria-hidden="true">'
+        f'<svg class="sketch-y" width="{Y_AXIS_WIDTH}" height="{height}">{"".join(y_axis)}</svg>'
+        f'<svg class="sketch-plot" width="100%" height="{height}">{"".join(plot)}</svg>'
+        f'<svg class="sketch-x" width="100%" height="22">{"".join(x_axis)}</svg>'
+        + (f'<ul class="sketch-legend">{items}</ul>' if items else "")
+        + "</div>"
+    )
