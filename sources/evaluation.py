@@ -26,7 +26,7 @@ from sources.reader.dataset import Document, Label, folds, test_documents, train
 from sources.reader.decide import Model, Proposal, read_document, shipped_model
 from sources.reader.gazetteer import gazetteer
 from sources.reader.lexicon import component_key
-from sources.reader.training import base_metric, fit
+from sources.reader.training import base_metric, fit, group_value
 
 SCORED_INDICES = {"PAR_INDEX", "SIPAS"}
 TOLERANCE = Decimal("0.005")
@@ -112,7 +112,7 @@ def matches(proposal: Proposal, label: Label, *, open_fields: bool = False) -> b
         return False
     if isinstance(proposal.value, Decimal) and isinstance(label.value, Decimal):
         return abs(proposal.value - label.value) <= TOLERANCE
-    return fold(str(proposal.value)) == fold(str(label.value))
+    return group_value(proposal.value) == group_value(label.value)
 
 
 def distinct_labels(labels: list[Label]) -> list[Label]:

@@ -57,7 +57,7 @@ def _phrase_values(m: Mention) -> set[Decimal]:
     }[m.phrase]
 
 
-def _group(value) -> str:
+def group_value(value) -> str:
     """A group label without the word for group: "nhóm khá" is "khá"."""
     return re.sub(r"^(?:nhom|group)\s+", "", fold(str(value)).strip())
 
@@ -65,7 +65,7 @@ def _group(value) -> str:
 def _compatible(m: Mention, label: Label) -> bool:
     metric = base_metric(label.metric)
     if metric == "group":
-        return m.kind == "group" and _group(m.value) == _group(label.value)
+        return m.kind == "group" and group_value(m.value) == group_value(label.value)
     if not isinstance(label.value, Decimal):
         return False
     if m.kind == "phrase":
@@ -97,9 +97,11 @@ def _preference(m: Mention, label: Label, k: int) -> tuple:
     return (not good, m.kind != "num", k)
 
 
-def align(doc: Analysed, labels: list[Label]) -> dict[int, Label]:
-    """Which candidate (index into ``doc.mentions``) states which label."""
+def align(doc: Analysed, labels: list[Label], also: dict[int, list[Label]] | None = None) -> dict[int, Label]:
+    """Which candidate (index into ``doc.mentions``) states which label; ``also`` collects the further provinces
+    of a group label that one group word states for several."""
     claimed: dict[int, Label] = {}
+    also = {} if also is None else also
     sentence_texts = [squash(s.text) for s in doc.sentences]
     for label in labels:
         quote = squash(_clean(label.quote))  # as the analysed text was cleaned (’ → ')
@@ -108,6 +110,12 @@ def align(doc: Analysed, labels: list[Label]) -> dict[int, Label]:
             k for k, m in enumerate(doc.mentions) if m.sent in in_quote and k not in claimed and _compatible(m, label)
         ]
         if not candidates:
+            if base_metric(label.metric) == "group":
+                # One group label can be several provinces' ("nhóm A gồm Quảng Ninh và Hải Phòng").
+                shared = [k for k, m in enumerate(doc.mentions) if m.sent in in_quote and k in claimed
+                          and _compatible(m, label) and base_metric(claimed[k].metric) == "group"]  # fmt: skip
+                if shared:
+                    also.setdefault(shared[0], []).append(label)
             continue
         claimed[min(candidates, key=lambda k, label=label: _preference(doc.mentions[k], label, k))] = label
     return claimed
@@ -117,7 +125,8 @@ def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]
     """Training rows ``(features, target, weight)`` for the four models."""
     gaz = gazetteer()
     analysed = analysed or analyse(doc.text, gaz, doc.published)
-    claimed = align(analysed, doc.labels)
+    shared: dict[int, list[Label]] = {}
+    claimed = align(analysed, doc.labels, shared)
     quote_doc = doc.source.startswith("http") and bool(doc.quotes) and not doc.name.endswith(".txt")
     rows: dict[str, list] = {"metric": [], "owner": [], "year": [], "index": [], "component": []}
     for k, m in enumerate(analysed.mentions):
@@ -130,11 +139,10 @@ def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]
         if target in COMPONENT_BASES:
             is_component = int(label.metric.startswith("component_"))
             rows["component"].append((component_features(analysed, m), is_component, 1.0))
+        owners = {fold(x.province or "") for x in [label, *shared.get(k, [])]}
         for o in allowed_owners(owner_options(analysed, m), target):
             name = _owner_name(o, label.year, gaz)
-            rows["owner"].append(
-                (owner_features(analysed, m, o, target), int(fold(name) == fold(label.province or "")), 1.0)
-            )
+            rows["owner"].append((owner_features(analysed, m, o, target), int(fold(name) in owners), 1.0))
         if target.startswith("dossier"):
             continue
         years = year_options(analysed, m, target)
