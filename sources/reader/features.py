@@ -339,6 +339,10 @@ def owner_features(doc: Document, m: Mention, o: Owner, metric: str) -> dict[str
 # ------------------------------------------------------------------------------------------------------------------
 
 _CMP_LEFT = re.compile(r"(?:so voi|so|compared (?:to|with)|from|than|against|over|vs\.?|hon|voi)\s+(?:nam\s+|in\s+)?$")
+#: Words for the year before the one spoken of (a fact of the language, not of any article).
+_LAST_YEAR = re.compile(
+    r"(?<![a-z])(?:last year|previous year|the year before|nam truoc|nam ngoai|nam lien truoc)(?![a-z])"
+)
 _RANGE_LEFT = re.compile(
     r"(?:giai doan|tu nam|since|by|until|den nam|den|muc tieu|ke hoach|dau|cuoi|[-–])\s*(?:nam\s+)?$"
 )
@@ -379,6 +383,10 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
         add(y.value, f"sent_{role}_{side}")
         if 0 <= m.start - y.end <= 8:
             add(y.value, f"adjacent_{role}&{kind}")
+        if 0 <= y.start - m.end <= 14:
+            add(y.value, f"adjacent_after_{role}&{kind}")
+        if _in_parens(s.text, y.start) != _in_parens(s.text, m.start):
+            add(y.value, "parenthesis_apart")
         if y is nearest_before or y is nearest_after:
             add(y.value, f"nearest_{role}_{side}")
         if s.clause_of(y.start) == s.clause_of(m.start):
@@ -399,6 +407,11 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
     if doc.published:
         add(doc.published.year - 1, "pub_minus_1")
         add(doc.published.year, "pub_same")
+    near = s.folded[max(0, m.start - 30) : m.end + 30]
+    if _LAST_YEAR.search(near):
+        for year, feats in list(options.items()):
+            for name in [k for k in feats if k != "bias"]:
+                add(year - 1, "last_year_of&" + name)
     own = any(not _CMP_LEFT.search(y.left) and not _RANGE_LEFT.search(y.left) for y in s.years)
     for year, feats in options.items():
         if own:
@@ -417,6 +430,12 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
                 "own_year&pub_gap=" + ("neg" if not doc.published else str(min(max(doc.published.year - year, -1), 4)))
             ] = 1.0
     return options
+
+
+def _in_parens(text: str, pos: int) -> int:
+    """The start of the parenthesis ``pos`` is in, or -1."""
+    opened = text.rfind("(", 0, pos)
+    return opened if opened >= 0 and text.find(")", opened, pos) < 0 else -1
 
 
 def index_options(doc: Document, m: Mention) -> dict[str, dict[str, float]]:
