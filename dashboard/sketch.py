@@ -5,8 +5,9 @@ chart in when a visitor points at, taps or focuses the chart).
 It draws the same Plotly figure dict (dashboard/charts.py) and follows the same rules: the axis ranges,
 ticks and reversed rank axes the figure states, lines broken where a year has no figure, dashes and
 markers that tell the lines apart without colour, the figure's vertical marks ("Bộ tiêu chí mới") and its
-legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years).
-Any other figure (boxes, bars, maps) gets no sketch and is drawn by Plotly as before.
+legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years), or
+the rankings' one trace of horizontal bars. Any other figure (boxes, maps) gets no sketch and is drawn by
+Plotly as before.
 
 The picture fits any width without scaling its text: x positions are percentages of the plot's width,
 y positions pixels of a fixed height, and the legend is an HTML list that wraps on a phone.
@@ -46,10 +47,23 @@ _DASHES = {
 }
 
 
+def bars(figure: dict | None) -> bool:
+    """One trace of horizontal bars with numbers: the rankings chart."""
+    data = (figure or {}).get("data") or []
+    return (
+        len(data) == 1
+        and data[0].get("type") == "bar"
+        and data[0].get("orientation") == "h"
+        and any(isinstance(x, Number) for x in data[0].get("x") or [])
+    )
+
+
 def sketchable(figure: dict | None) -> bool:
     data = (figure or {}).get("data") or []
     if not data:
         return False
+    if bars(figure):
+        return True
     for trace in data:
         if trace.get("type", "scatter") != "scatter":
             return False
@@ -166,10 +180,65 @@ def _swatch(trace: dict) -> str:
     return f'<svg width="32" height="14" aria-hidden="true">{drawn}{_marker(symbol, "16", 7, colour)}</svg>'
 
 
+def _percent(value, low, high) -> str:
+    return f"{max(0.0, min(100.0, (value - low) / (high - low) * 100)):.3f}%"
+
+
+def render_bars(figure: dict) -> SafeString:
+    """Horizontal bars from the axis's start (zero), one row per unit, in the figure's order: the label,
+    the bar with its value written inside, the figure's vertical line (the national average) and its note,
+    and the x axis's ticks. HTML rows rather than SVG, so that a long name wraps instead of being cut."""
+    (trace,) = figure["data"]
+    layout = figure.get("layout") or {}
+    axis = layout.get("xaxis") or {}
+    values = [x for x in trace["x"] if isinstance(x, Number)]
+    low, high = axis.get("range") or (0, max(values) * 1.05)
+    marker = trace.get("marker") or {}
+    colours = marker.get("color")
+    patterns = (marker.get("pattern") or {}).get("shape") or []
+    inks = (trace.get("textfont") or {}).get("color")
+    lines = [sh["x0"] for sh in layout.get("shapes") or () if sh.get("type") == "line" and sh.get("xref") == "x"]
+    notes = [n for n in layout.get("annotations") or () if n.get("xref") == "x" and isinstance(n.get("x"), Number)]
+
+    def pick(values, i, default):
+        return values[i] if isinstance(values, list) and i < len(values) else (values or default)
+
+    rows = []
+    if notes:
+        spans = "".join(
+            f'<span class="sketch-bar-note" style="left:{_percent(n["x"], low, high)}">{escape(n.get("text", ""))}'
+            "</span>"
+            for n in notes
+        )
+        rows.append(f'<span></span><span class="sketch-track sketch-notes">{spans}</span>')
+    for i, (label, value) in enumerate(zip(trace.get("y") or [], trace["x"], strict=False)):
+        if not isinstance(value, Number):
+            continue
+        text = pick(trace.get("text"), i, "")
+        hatched = " sketch-hatched" if pick(patterns, i, "") else ""
+        marks = "".join(f'<span class="sketch-line" style="left:{_percent(x, low, high)}"></span>' for x in lines)
+        rows.append(
+            f'<span class="sketch-label">{escape(label)}</span><span class="sketch-track">'
+            f'<span class="sketch-bar{hatched}" style="width:{_percent(value, low, high)};'
+            f'background-color:{escape(pick(colours, i, "#0072B2"))};color:{escape(pick(inks, i, "#fff"))}">'
+            f"{escape(text)}</span>{marks}</span>"
+        )
+    ticks = "".join(
+        f'<span style="left:{_percent(v, low, high)}">{escape(number(v, 0))}</span>' for v in nice_ticks(low, high)
+    )
+    title = escape(((axis.get("title") or {}).get("text")) or "")
+    rows.append(f'<span></span><span class="sketch-track sketch-ticks">{ticks}</span>')
+    rows.append(f'<span></span><span class="sketch-axis-title">{title}</span>')
+    return mark_safe(f'<div class="sketch sketch-bars" aria-hidden="true">{"".join(rows)}</div>')
+
+
 def render(figure: dict | None) -> SafeString:
-    """The sketch's HTML for ``figure``, or an empty string when it is not a line chart over years."""
+    """The sketch's HTML for ``figure``, or an empty string when it is neither a line chart over years nor
+    the rankings' horizontal bars."""
     if not sketchable(figure):
         return mark_safe("")
+    if bars(figure):
+        return render_bars(figure)
     layout = figure.get("layout") or {}
     traces = figure["data"]
     legend = layout.get("showlegend", len(traces) > 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -76,7 +77,7 @@ def test_the_legend_names_every_line_and_names_are_escaped():
         {"type": "scatter", "x": ["2023 (5/63)", "2024 (3/63)"], "y": [80, 90]},  # categories
         {"type": "scatter", "x": [2022, 2023], "y": [None, None]},  # nothing to draw
     ],
-    ids=["bar", "box", "map", "categories", "empty"],
+    ids=["vertical-bars", "box", "map", "categories", "empty"],
 )
 def test_only_line_charts_over_years_are_sketched(trace):
     assert sketch.render({"data": [trace], "layout": {}}) == ""
@@ -86,3 +87,23 @@ def test_only_line_charts_over_years_are_sketched(trace):
 def test_nice_ticks_are_round_and_cover_the_range():
     assert sketch.nice_ticks(74.1, 93.2) == [75, 80, 85, 90]
     assert sketch.nice_ticks(0, 105) == [0, 20, 40, 60, 80, 100]
+
+
+def test_rankings_bars_start_at_zero_and_mark_the_average_and_disputed_scores():
+    from reports.figures import Average
+
+    rows = [
+        {"rank": 1, "province": "Quảng Ninh", "score": Decimal("92.18"), "disputed": False, "components": {}},
+        {"rank": 2, "province": "Hải Phòng", "score": Decimal("91.87"), "disputed": True, "components": {}},
+        {"rank": None, "province": "Bình Thuận", "score": Decimal("46.00"), "disputed": False, "components": {}},
+    ]
+    national = Average(value=Decimal("86.98"), kind="published", units=63, units_total=63)
+    with translation.override("vi"):
+        html = sketch.render(charts.rankings_chart(rows, national, None, edition=None))
+    assert re.findall(r'class="sketch-label">([^<]*)<', html) == ["1. Quảng Ninh", "2. Hải Phòng", "Bình Thuận"]
+    # a bar's length is its score on 0–100: 46 is half of 92
+    assert re.findall(r'class="sketch-bar[^"]*" style="width:([\d.]+)%', html) == ["92.180", "91.870", "46.000"]
+    assert html.count("sketch-hatched") == 1 and ">91,87<" in html
+    assert html.count('class="sketch-line" style="left:86.980%"') == 3
+    assert "TB cả nước 86,98" in html
+    assert re.findall(r'<span style="left:[\d.]+%">(\d+)</span>', html) == ["0", "20", "40", "60", "80", "100"]

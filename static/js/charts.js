@@ -127,14 +127,17 @@
       var layout = fig.layout = fig.layout || {};
       var margin = layout.margin = layout.margin || {};
       var bottom = margin.b === undefined ? 80 : margin.b;
-      margin.b = bottom + 24;
+      // an x axis title sits about 45–62 px under the plot whatever the margin: go below it
+      var titled = layout.xaxis && layout.xaxis.title && layout.xaxis.title.text;
+      if (titled) { bottom = Math.max(bottom, 60); }
+      margin.b = bottom + 26;
       // the legend sits at the foot of the chart (yref "container"): lift it above the source line
       if (layout.legend && layout.legend.yref === "container" && layout.height) {
         layout.legend.y = (layout.legend.y || 0) + 24 / layout.height;
       }
       layout.annotations = (layout.annotations || []).concat([{
         text: source, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
-        yshift: -bottom, showarrow: false, align: "left", font: { size: 10, color: "#555555" }
+        yshift: -(bottom + 6), showarrow: false, align: "left", font: { size: 10, color: "#555555" }
       }]);
     }
     return options;

@@ -5,6 +5,7 @@ Also takes the README's phone screenshots (docs/screenshots/*-phone.png, 390 px 
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -103,6 +104,27 @@ def test_legend_and_mode_bar_do_not_overlap(phone, live_server):
     assert legend["top"] >= plot["bottom"], boxes  # the legend lies below the plot area
     if boxes["modebar"]:
         assert boxes["modebar"]["bottom"] <= legend["top"], boxes
+
+
+@pytest.mark.parametrize(
+    ("page_name", "chart"), [("province", "#score-chart"), ("rankings", "#rankings-chart")], ids=["legend", "axis"]
+)
+def test_the_charts_source_line_overlaps_neither_legend_nor_axis_title(phone, live_server, page_name, chart):
+    phone.goto(live_server.url + PAGES[page_name])
+    assert_chart_rendered(phone, chart)
+    boxes = phone.evaluate(
+        """(chart) => { const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
+                          return r.height ? {top: r.top, bottom: r.bottom} : null; };
+                        const source = [...document.querySelectorAll(chart + ' .annotation')]
+                          .find((a) => a.textContent.startsWith('Nguồn'));
+                        return {source: box(source), legend: box(document.querySelector(chart + ' .legend')),
+                                title: box(document.querySelector(chart + ' .g-xtitle text'))}; }""",
+        chart,
+    )
+    assert boxes["source"], boxes  # the PNG export carries it, so it is on the chart
+    for other in (boxes["legend"], boxes["title"]):
+        if other:
+            assert other["bottom"] <= boxes["source"]["top"], boxes  # above the source line, not under it
 
 
 def test_quotes_open_on_tap(phone, live_server):
@@ -276,3 +298,21 @@ def test_the_english_picture_speaks_english(page, live_server):
     assert page.locator("#score-chart").get_attribute("data-drawn") == "sketch"
     assert page.locator("#score-chart .sketch-y .sketch-title").text_content() == "Score"
     assert page.locator("#score-chart .sketch-legend li", has_text="National average").count() >= 1
+
+
+def test_the_rankings_bars_are_a_picture_that_fits_a_phone(phone, live_server):
+    phone.goto(live_server.url + PAGES["rankings"])
+    phone.wait_for_load_state("networkidle")
+    chart = phone.locator("#rankings-chart")
+    assert chart.get_attribute("data-drawn") == "sketch"
+    assert phone.evaluate("typeof window.Plotly") == "undefined"
+    bars = chart.locator(".sketch-bar")
+    figure = json.loads(phone.locator("#rankings-chart-data").text_content())
+    assert bars.count() == len(figure["data"][0]["x"]) > 5  # one bar per unit with a score
+    widths = [
+        b["width"] for b in chart.locator(".sketch-bar").evaluate_all("els => els.map(e => e.getBoundingClientRect())")
+    ]
+    assert max(widths) > 150  # the bars use the phone's width
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_chart_rendered(phone, "#rankings-chart")  # a tap (the pointer here) brings the interactive chart
+    assert chart.locator(".sketch").count() == 0
