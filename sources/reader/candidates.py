@@ -43,7 +43,10 @@ _UNITS = [
     ("pct", re.compile(r"^\s*(?:%|percent|per ?cent|procent|процент)")),
     ("points", re.compile(r"^\s*(?:diem|points?|pts|punten|балл|点)(?![a-z])")),
     ("ordinal", re.compile(r"^(?:st|nd|rd|th|e|-?й|-?е|位)(?![a-z])")),
-    ("places", re.compile(r"^\s*(?:bac|hang|places?|spots?|positions?|levels?|ranks?|notches|plaatsen|позици|мест)")),
+    (
+        "places",
+        re.compile(r"^\s*-?(?:bac|hang|places?|spots?|positions?|levels?|ranks?|notch(?:es)?|plaatsen|позици|мест)"),
+    ),
     ("dossier", re.compile(r"^\s*(?:ho so|dossiers?|applications?|files?)(?![a-z])")),
     ("units", re.compile(r"^\s*(?:tinh|thanh pho|dia phuong|provinces?|localities|cities|don vi|units?|bo|ministr)")),
     ("time", re.compile(r"^\s*(?:nam|years?|lan|times?|thang|months?|ngay|days?|quy)(?![a-z])")),
@@ -231,9 +234,18 @@ def _sentence(text: str, para: int, heading: bool, gaz: Gazetteer) -> Sentence:
     )
 
 
+def _is_date(raw: str) -> bool:
+    """Day and month as a calendar has them: "(57/63)" is a rank, not a date."""
+    parts = re.split(r"[/.-]", raw)
+    if len(parts) >= 2 and len(parts[1]) <= 2 and len(parts[0]) <= 2:
+        return 1 <= int(parts[0]) <= 31 and 1 <= int(parts[1]) <= 12
+    return True
+
+
 def _mentions(i: int, s: Sentence) -> list[Mention]:
     folded = s.folded
-    blocked = [m.span() for m in _DATE.finditer(folded)] + [m.span(1) for m in _DAY_MONTH.finditer(folded)]
+    blocked = [m.span() for m in _DATE.finditer(folded) if _is_date(m.group(0))]
+    blocked += [m.span(1) for m in _DAY_MONTH.finditer(folded) if _is_date(m.group(1))]
     found: list[Mention] = []
     for match in _NUMBER.finditer(folded):
         start, end = match.span()
@@ -262,14 +274,15 @@ def _mentions(i: int, s: Sentence) -> list[Mention]:
     for match in NUMBER_WORD_RE.finditer(folded):
         if any(m.start <= match.start("w") < m.end for m in found):
             continue
-        found.append(Mention(i, *match.span("w"), "num", Decimal(NUMBER_WORDS[match.group("w")]), "places", {"word"}))
+        unit = "ordinal_word" if match.group("pre") else "places"
+        found.append(Mention(i, *match.span("w"), "num", Decimal(NUMBER_WORDS[match.group("w")]), unit, {"word"}))
     for kind, pattern in RANK_PHRASES:
         for match in pattern.finditer(folded):
             if any(m.start <= match.start() < m.end for m in found if m.kind == "phrase"):
                 continue
             found.append(Mention(i, match.start(), match.end(), "phrase", kind, "phrase_" + kind, set(), phrase=kind))
     for match in GROUP_RE.finditer(folded):
-        key = "g" if match.group("g") else "g2"
+        key = next(k for k in ("g", "g2", "g3") if match.group(k))
         raw = s.text[match.start(key) : match.end(key)]
         value = raw.upper() if len(raw) == 1 else raw.lower()
         found.append(Mention(i, match.start(key), match.end(key), "group", value, "group", set()))

@@ -108,7 +108,8 @@ ORDINAL_RE = re.compile(
     r"|(?P<en>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?![a-z])"
 )
 NUMBER_WORD_RE = re.compile(
-    r"(?<![a-z])(?P<w>" + "|".join(NUMBER_WORDS) + r")\s+(?=bac|hang|places?|spots?|positions?|levels?|notches|ranks?)"
+    r"(?<![a-z])(?:(?P<pre>number|no\.?|so)\s+)?(?P<w>" + "|".join(NUMBER_WORDS) + r")"
+    r"(?:[\s-]+(?=bac|hang|places?|spots?|positions?|levels?|notch|ranks?)|(?(pre)(?![a-z])|(?!)))"
 )
 
 # Words that state a rank without a number; the value they imply.
@@ -117,7 +118,8 @@ RANK_PHRASES = [
         "first",
         re.compile(
             r"(?<![a-z])(?:dan dau|dung dau|xep dau|vi tri dau tien|quan quan|top(?:ped|s)?|led|leads?|leading"
-            r"|highest|the best|best performer|number one|no\.? ?1\b|first place|hang dau|cao nhat|トップ|1位)(?![a-z])"
+            r"|highest|the best|best performer|number one|no\.? ?1\b|first place|hang dau|cao nhat|headed by"
+            r"|トップ|1位)(?![a-z])"
         ),
     ),
     ("second", re.compile(r"(?<![a-z])(?:a quan|runner-up|runner up|2位)(?![a-z])")),
@@ -139,6 +141,7 @@ RANK_PHRASES = [
 GROUP_RE = re.compile(
     r"(?<![a-z])(?:nhom|group|category|band)\s+(?P<g>[a-d]|tot|kha|trung binh(?: thap| cao)?|yeu|xuat sac|rat tot)"
     r"(?![a-z0-9])|(?<![a-z])(?P<g2>tot|kha|trung binh|yeu|xuat sac)\s+nhom"
+    r"|(?<![a-z0-9])(?P<g3>[a-d])\s+group(?![a-z])"
 )
 
 # Cue words, by meaning. Features record which meanings appear near a number and how near.
