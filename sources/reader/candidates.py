@@ -234,6 +234,16 @@ def _sentence(text: str, para: int, heading: bool, gaz: Gazetteer) -> Sentence:
     )
 
 
+#: An ordinal that counts times, years in a row or meetings is not a rank ("năm thứ 4 liên tiếp", "lần thứ 2",
+#: "Phiên họp thứ 4", "for the fourth consecutive year", "the second time").
+_TIMES_LEFT = re.compile(r"(?:nam|lan|phien hop|phien|ky hop|dot|khoa)\s+(?:thu\s+)?$")
+_TIMES_RIGHT = re.compile(r"^(?:st|nd|rd|th)?\s*(?:consecutive|straight|successive|time|year in a row|lien tiep)")
+
+
+def _counts_times(folded: str, start: int, end: int) -> bool:
+    return bool(_TIMES_LEFT.search(folded[max(0, start - 20) : start]) or _TIMES_RIGHT.match(folded[end : end + 20]))
+
+
 def _is_date(raw: str) -> bool:
     """Day and month as a calendar has them: "(57/63)" is a rank, not a date."""
     parts = re.split(r"[/.-]", raw)
@@ -264,12 +274,14 @@ def _mentions(i: int, s: Sentence) -> list[Mention]:
         if re.match(r"^[a-z]{2,}", right) and unit != "ordinal":
             continue  # part of a code or name ("766/QĐ", "covid19")
         value = number_value(raw)
-        if value is None:
+        if value is None or (unit in ("ordinal", "none") and _counts_times(folded, start, end)):
             continue
         found.append(Mention(i, start, end, "num", value, unit, flags))
     for match in ORDINAL_RE.finditer(folded):
         word = match.group("vn") or match.group("en")
         start, end = match.span("vn") if match.group("vn") else match.span("en")
+        if _counts_times(folded, match.start(), end):
+            continue
         found.append(Mention(i, start, end, "num", Decimal(ORDINAL_WORDS[word]), "ordinal_word", {"word"}))
     for match in NUMBER_WORD_RE.finditer(folded):
         if any(m.start <= match.start("w") < m.end for m in found):
