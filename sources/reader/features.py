@@ -404,6 +404,8 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
         add(top, "article_top")
         for year in doc.index_years:
             add(year, "article_index_year")
+    for year in _compared_years(doc):
+        add(year + 1, f"article_cmp_plus1&{kind}")
     if doc.published:
         add(doc.published.year - 1, "pub_minus_1")
         add(doc.published.year, "pub_same")
@@ -430,6 +432,16 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
                 "own_year&pub_gap=" + ("neg" if not doc.published else str(min(max(doc.published.year - year, -1), 4)))
             ] = 1.0
     return options
+
+
+def _compared_years(doc: Document) -> set[int]:
+    """The years the article compares with anywhere ("so với năm 2014", "compared to 2022"): a change or a result
+    elsewhere in the article is then likely the next year's."""
+    cached = doc.__dict__.get("_compared_years")
+    if cached is None:
+        cached = {y.value for s in doc.sentences for y in s.years if _CMP_LEFT.search(y.left)}
+        doc.__dict__["_compared_years"] = cached
+    return cached
 
 
 def _in_parens(text: str, pos: int) -> int:
