@@ -115,11 +115,13 @@ def read_document(doc: Document, model: Model, gaz: Gazetteer) -> list[Proposal]
     for m in doc.mentions:
         probs = model.metric.proba(metric_features(doc, m))
         metric = max(probs, key=probs.get)
+        if m.kind == "group":  # a group word is a group or nothing: its own threshold
+            metric = "group" if probs.get("group", 0.0) >= model.thresholds.get("group", threshold) else "none"
         if metric == "none":
             continue
         if m.kind == "group" and metric != "group" or m.kind != "group" and metric == "group":
             continue
-        if probs[metric] < threshold:
+        if m.kind != "group" and probs[metric] < threshold:
             continue
         confidence = probs[metric]
         if metric in COMPONENT_BASES and model.component is not None:

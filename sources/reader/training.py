@@ -33,7 +33,7 @@ SEED = 0
 #: Quotes of par_facts.csv list the figures the harvest recorded, not always every figure a quote states: a
 #: candidate no label claims there is weaker evidence of "not a figure" than in a completely labelled article.
 UNCLAIMED_WEIGHT_IN_QUOTES = 0.5
-THRESHOLDS = {"metric": 0.5, "owner": 0.3, "component": 0.5}
+THRESHOLDS = {"metric": 0.5, "owner": 0.3, "component": 0.5, "group": 0.35}
 C = {"metric": 0.5, "owner": 1.0, "year": 4.0, "index": 2.0, "component": 1.0}  # chosen by CV
 
 
