@@ -372,6 +372,9 @@ def year_options(doc: Document, m: Mention, metric: str = "") -> dict[int, dict[
             add(y.value + 1, "cmp_plus1_" + side)
             add(y.value + 1, f"cmp_plus1_{side}&{kind}")
             add(y.value, f"cmp_self_{side}&{kind}")
+            apart = "same_clause" if s.clause_of(y.start) == s.clause_of(m.start) else "clause_apart"
+            add(y.value, f"cmp_self_{side}&{kind}&{apart}")
+            add(y.value + 1, f"cmp_plus1_{side}&{kind}&{apart}")
         elif _RANGE_LEFT.search(y.left) or re.match(r"^\s*[-–]\s*\d{4}", y.right):
             role = "range"
         elif _INDEX_LEFT.search(y.left) or re.match(
