@@ -48,6 +48,9 @@ def test_another_site_frames_the_embed_and_its_chart_draws(page, live_server, ot
     assert not url.startswith(live_server.url)  # another origin
     page.goto(url)
     frame = page.frame_locator("iframe")
+    # the chart is in the framed page from the start, as a picture; pointing at it brings Plotly's
+    assert frame.locator("#embed-chart .sketch-bar").count() > 0
+    frame.locator("#embed-chart").hover()
     frame.locator("#embed-chart svg.main-svg").first.wait_for(state="visible", timeout=20_000)
     assert frame.locator("#embed-chart .barlayer .point, #embed-chart .scatterlayer .point").count() > 0
     assert "Nguồn: Bộ Nội vụ" in frame.locator("#embed-source").inner_text()
