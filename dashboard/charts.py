@@ -265,7 +265,7 @@ def choropleth(edition: Edition, rows: list[dict], by: str, predecessors: dict[i
         if by == "score":
             if row["score"] is None:
                 continue
-            value, label = as_float(row["score"]), f"{row['province']}: {row['score']}"
+            value, label = as_float(row["score"]), f"{row['province']}: {number(row['score'])}"
         else:
             if not row["group"]:
                 continue

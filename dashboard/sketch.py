@@ -5,9 +5,9 @@ chart in when a visitor points at, taps or focuses the chart).
 It draws the same Plotly figure dict (dashboard/charts.py) and follows the same rules: the axis ranges,
 ticks and reversed rank axes the figure states, lines broken where a year has no figure, dashes and
 markers that tell the lines apart without colour, the figure's vertical marks ("Bộ tiêu chí mới") and its
-legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years), or
-the rankings' one trace of horizontal bars. Any other figure (boxes, maps) gets no sketch and is drawn by
-Plotly as before.
+legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years), the
+rankings' one trace of horizontal bars, or a choropleth over the 63 shapes (Mercator, as the live map). Any
+other figure (the overview's boxes) gets no sketch and is drawn by Plotly as before.
 
 The picture fits any width without scaling its text: x positions are percentages of the plot's width,
 y positions pixels of a fixed height, and the legend is an HTML list that wraps on a phone.
@@ -15,9 +15,13 @@ y positions pixels of a fixed height, and the legend is an HTML list that wraps 
 
 from __future__ import annotations
 
+import json
 import math
+from functools import cache
 from numbers import Number
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,11 +62,16 @@ def bars(figure: dict | None) -> bool:
     )
 
 
+def choropleth(figure: dict | None) -> bool:
+    data = (figure or {}).get("data") or []
+    return bool(figure and figure.get("geojson") and data and all(t.get("type") == "choropleth" for t in data))
+
+
 def sketchable(figure: dict | None) -> bool:
     data = (figure or {}).get("data") or []
     if not data:
         return False
-    if bars(figure):
+    if bars(figure) or choropleth(figure):
         return True
     for trace in data:
         if trace.get("type", "scatter") != "scatter":
@@ -239,6 +248,8 @@ def render(figure: dict | None) -> SafeString:
         return mark_safe("")
     if bars(figure):
         return render_bars(figure)
+    if choropleth(figure):
+        return render_map(figure)
     layout = figure.get("layout") or {}
     traces = figure["data"]
     legend = layout.get("showlegend", len(traces) > 1)
@@ -287,4 +298,100 @@ def render(figure: dict | None) -> SafeString:
         f'<svg class="sketch-x" width="100%" height="22">{"".join(x_axis)}</svg>'
         + (f'<ul class="sketch-legend">{items}</ul>' if items else "")
         + "</div>"
+    )
+
+
+GEOJSON_PATH = Path(settings.BASE_DIR) / "provinces" / "data" / "vn_provinces_63.geojson"
+MAP_HEIGHT = 1000  # the map's own units (its viewBox); the page sets its size
+# Plotly's "Viridis" colour scale (the live map's, for scores)
+VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"]
+MISSING = "#e5e7eb"
+
+
+@cache
+def shapes() -> tuple[int, dict[str, tuple[str, str]]]:
+    """(width of the map, code → (name, SVG path)) of the 63 shapes, in Mercator like the live map, fitted to
+    MAP_HEIGHT. Whole units: one is about 2 km, finer than a province's outline needs."""
+    features = json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))["features"]
+
+    def rings(geometry):
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        return [ring for polygon in polygons for ring in polygon]
+
+    def project(lon, lat):
+        return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    projected = {
+        f["properties"]["code"]: [[project(*p[:2]) for p in r] for r in rings(f["geometry"])] for f in features
+    }
+    xs = [x for rs in projected.values() for r in rs for x, _y in r]
+    ys = [y for rs in projected.values() for r in rs for _x, y in r]
+    scale = MAP_HEIGHT / (max(ys) - min(ys))
+    paths = {}
+    for feature in features:
+        code = feature["properties"]["code"]
+        parts = []
+        for ring in projected[code]:
+            points = []
+            for x, y in ring:
+                point = (round((x - min(xs)) * scale), round((max(ys) - y) * scale))
+                if not points or point != points[-1]:
+                    points.append(point)
+            if len(points) > 2:
+                parts.append("M" + "L".join(f"{x},{y}" for x, y in points) + "Z")
+        paths[code] = (feature["properties"]["name"], "".join(parts))
+    return round((max(xs) - min(xs)) * scale), paths
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def colour_at(scale, t: float) -> str:
+    """The colour at ``t`` (0–1) of a Plotly colour scale: "Viridis" or a list of [position, colour]."""
+    stops = [[i / (len(VIRIDIS) - 1), c] for i, c in enumerate(VIRIDIS)] if scale == "Viridis" else scale
+    t = max(0.0, min(1.0, t))
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
+        if p0 <= t <= p1:
+            k = 0 if p1 == p0 else (t - p0) / (p1 - p0)
+            mixed = [round(a + (b - a) * k) for a, b in zip(_rgb(c0), _rgb(c1), strict=True)]
+            return "#{:02x}{:02x}{:02x}".format(*mixed)
+    return stops[-1][1]
+
+
+def render_map(figure: dict) -> SafeString:
+    """Every shape in light grey (no figure is not zero), the units with a figure in their colour, a native
+    tooltip with the figure's own text, and for scores a colour bar from the lowest to the highest."""
+    width, paths = shapes()
+    trace = figure["data"][0]
+    z = [v for v in trace.get("z") or [] if isinstance(v, Number)]
+    low = trace.get("zmin", min(z, default=0))
+    high = trace.get("zmax", max(z, default=1))
+    fills = {}
+    for code, value, text in zip(
+        trace.get("locations") or [], trace.get("z") or [], trace.get("text") or [], strict=False
+    ):
+        if code in paths and isinstance(value, Number):
+            t = 0.5 if high == low else (value - low) / (high - low)
+            fills[code] = (colour_at(trace.get("colorscale", "Viridis"), t), text)
+    missing = ((figure.get("base") or {}).get("missing")) or ""
+    drawn = []
+    for code, (name, path) in paths.items():
+        fill, text = fills.get(code, (MISSING, f"{name}: {missing}"))
+        drawn.append(f'<path d="{path}" fill="{fill}"><title>{escape(text)}</title></path>')
+    bar = ""
+    if trace.get("showscale", True) is not False and z:
+        stops = ", ".join(colour_at(trace.get("colorscale", "Viridis"), i / 10) for i in range(11))
+        title = escape((((trace.get("colorbar") or {}).get("title") or {}).get("text")) or "")
+        bar = (
+            f'<p class="sketch-scale"><span>{title}</span> <span>{escape(number(low))}</span>'
+            f'<span class="sketch-gradient" style="background:linear-gradient(to right, {stops})"></span>'
+            f"<span>{escape(number(high))}</span></p>"
+        )
+    return mark_safe(
+        '<div class="sketch sketch-map-box">'
+        f'<svg class="sketch-map" viewBox="0 0 {width} {MAP_HEIGHT}" preserveAspectRatio="xMidYMid meet" '
+        f'aria-hidden="true"><g stroke="#fff" stroke-width="1.2" stroke-linejoin="round">{"".join(drawn)}</g></svg>'
+        f"{bar}</div>"
     )

@@ -3,9 +3,6 @@ render its template; a bad parameter is a 400 with the reason."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,9 +17,8 @@ from dashboard.pages import maps, overview, province
 from dashboard.pages import rankings as rankings_data
 from dashboard.pages import units as units_data
 from dashboard.queries import BadRequest
+from dashboard.sketch import GEOJSON_PATH
 from reports.visibility import ANONYMOUS, viewer_of
-
-GEOJSON_PATH = Path(settings.BASE_DIR) / "provinces" / "data" / "vn_provinces_63.geojson"
 
 
 def _bad_request(request: HttpRequest, error: BadRequest) -> HttpResponse:

@@ -107,3 +107,46 @@ def test_rankings_bars_start_at_zero_and_mark_the_average_and_disputed_scores():
     assert html.count('class="sketch-line" style="left:86.980%"') == 3
     assert "TB cả nước 86,98" in html
     assert re.findall(r'<span style="left:[\d.]+%">(\d+)</span>', html) == ["0", "20", "40", "60", "80", "100"]
+
+
+def _map_row(code, score, slug="x", group="", tier=None, rank=None):
+    from provinces.models import Era
+
+    return {
+        "slug": slug,
+        "code": code,
+        "era": Era.UNITS_63,
+        "province": slug,
+        "score": score,
+        "group": group,
+        "tier": tier,
+        "tier_name": "",
+        "rank": rank,
+    }
+
+
+def test_the_map_draws_every_shape_and_leaves_units_without_a_figure_grey():
+    rows = [_map_row("01", Decimal("81.00"), "Hà Nội"), _map_row("22", Decimal("92.00"), "Quảng Ninh")]
+    with translation.override("vi"):
+        html = sketch.render(charts.choropleth(None, rows, "score"))
+    assert len(re.findall(r"<path ", html)) == 63
+    by_title = {t: f for f, t in re.findall(r'fill="(#[0-9a-fA-F]{6})"><title>([^<]*)</title>', html)}
+    assert by_title["Hà Nội: 81,00"] == sketch.VIRIDIS[0]  # the lowest score: the scale's first colour
+    assert by_title["Quảng Ninh: 92,00"] == sketch.VIRIDIS[-1]
+    grey = [t for f, t in re.findall(r'fill="(#[0-9a-fA-F]{6})"><title>([^<]*)</title>', html) if f == sketch.MISSING]
+    assert len(grey) == 61 and all(t.endswith(": chưa có số liệu") for t in grey)
+    assert ">81,00<" in html and ">92,00<" in html  # the colour bar's ends, in the page's language
+    with translation.override("en"):
+        assert "<title>Hà Nội: 81.00</title>" in sketch.render(charts.choropleth(None, rows, "score"))
+
+
+def test_the_group_map_colours_by_tier_without_a_colour_bar():
+    rows = [
+        _map_row("01", None, "Hà Nội", group="Tốt", tier=1),
+        _map_row("22", None, "Quảng Ninh", group="Khá", tier=3),
+    ]
+    html = sketch.render(charts.choropleth(None, rows, "group"))
+    by_title = {t.split(":")[0]: f for f, t in re.findall(r'fill="(#[0-9a-fA-F]{6})"><title>([^<]*)</title>', html)}
+    assert by_title["Hà Nội"].lower() == charts.TIER_COLOURS[1].lower()
+    assert by_title["Quảng Ninh"].lower() == charts.TIER_COLOURS[3].lower()
+    assert "sketch-scale" not in html

@@ -316,3 +316,20 @@ def test_the_rankings_bars_are_a_picture_that_fits_a_phone(phone, live_server):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_chart_rendered(phone, "#rankings-chart")  # a tap (the pointer here) brings the interactive chart
     assert chart.locator(".sketch").count() == 0
+
+
+def test_the_map_is_a_picture_of_every_province_that_fits_a_phone(phone, live_server):
+    phone.goto(live_server.url + PAGES["map"])
+    phone.wait_for_load_state("networkidle")
+    chart = phone.locator("#map-chart")
+    assert chart.get_attribute("data-drawn") == "sketch"
+    assert phone.evaluate("typeof window.Plotly") == "undefined"
+    assert chart.locator(".sketch-map path").count() == 63
+    box = chart.locator(".sketch-map").bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 300  # the country over the phone's width
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the units with a 2023 score are coloured, the others grey with "no data" in their tooltip
+    figure = json.loads(phone.locator("#map-chart-data").text_content())
+    coloured = chart.locator(".sketch-map path:not([fill='#e5e7eb'])").count()
+    assert coloured == len(set(figure["data"][0]["locations"])) > 5
+    assert_chart_rendered(phone, "#map-chart")
