@@ -202,6 +202,8 @@ def render_bars(figure: dict) -> SafeString:
     axis = layout.get("xaxis") or {}
     values = [x for x in trace["x"] if isinstance(x, Number)]
     low, high = axis.get("range") or (0, max(values) * 1.05)
+    if high <= low:  # every value zero: still a scale to draw them on
+        high = low + 1
     marker = trace.get("marker") or {}
     colours = marker.get("color")
     patterns = (marker.get("pattern") or {}).get("shape") or []

@@ -150,3 +150,8 @@ def test_the_group_map_colours_by_tier_without_a_colour_bar():
     assert by_title["Hà Nội"].lower() == charts.TIER_COLOURS[1].lower()
     assert by_title["Quảng Ninh"].lower() == charts.TIER_COLOURS[3].lower()
     assert "sketch-scale" not in html
+
+
+def test_bars_that_are_all_zero_are_drawn_at_zero_length():
+    figure = {"data": [{"type": "bar", "orientation": "h", "x": [0, 0], "y": ["A", "B"]}], "layout": {}}
+    assert re.findall(r'class="sketch-bar[^"]*" style="width:([\d.]+)%', sketch.render(figure)) == ["0.000", "0.000"]
