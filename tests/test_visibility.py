@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import zipfile
 
 import pytest
@@ -91,6 +92,13 @@ def reports_urls(draft) -> list[str]:
     return sorted(urls)
 
 
+# The still pictures of the charts (dashboard/sketch.py) place lines, shapes and bars with numbers such as
+# x="77.770%" or "L177,77": pixels and percentages, not figures, and they would match any figure searched for.
+# They are drawn from the chart's figure, which the page carries as JSON and which is searched, as is every
+# number the picture writes as text (tick labels, values inside bars, tooltips).
+GEOMETRY = re.compile(r'\s(?:d|x|y|cx|cy|r|x1|x2|y1|y2|width|height|viewBox|transform|style)="[^"]*"')
+
+
 def _text_of(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body[:2] == b"PK":  # an XLSX (zip of XML): read every part
@@ -99,7 +107,7 @@ def _text_of(response) -> str:
                 return " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
         except zipfile.BadZipFile:
             pass
-    text = body.decode("utf-8", "replace")
+    text = GEOMETRY.sub("", body.decode("utf-8", "replace"))
     if "json" in response.get("Content-Type", ""):
         try:
             text += json.dumps(json.loads(text))  # floats as 77.77 however they were written
