@@ -160,7 +160,7 @@ def evaluate_test(model: Model | None = None) -> Report:
     model = model or shipped_model()
     report = Report()
     for doc in test_documents():
-        score_document(report, doc, read_document(analyse(doc.text, gaz, doc.published), model, gaz))
+        score_document(report, doc, read_document(analyse(doc.text, gaz, doc.published, doc.url), model, gaz))
     return report
 
 
@@ -168,7 +168,7 @@ def evaluate_cv(k: int = 5) -> Report:
     """Grouped k-fold cross-validation over the training documents."""
     gaz = gazetteer()
     documents = training_documents()
-    analysed = [analyse(doc.text, gaz, doc.published) for doc in documents]
+    analysed = [analyse(doc.text, gaz, doc.published, doc.url) for doc in documents]
     fold_of = folds(documents, k)
     report = Report()
     for f in range(k):

@@ -124,3 +124,64 @@ def test_read_article_command_prints_json_with_the_required_keys():
     assert rows
     for row in rows:
         assert {"province", "index", "year", "metric", "value", "quote"} <= set(row)
+
+
+@pytest.mark.parametrize(
+    ("url", "provinces", "indices", "years"),
+    [
+        ("https://baoquangngai.vn/quang-ngai-tut-hang-chi-so-sipas-va-par-index-12345.htm",
+         ["Quảng Ngãi"], ["SIPAS", "PAR_INDEX"], []),
+        ("https://baobariavungtau.com.vn/kinh-te/202207/ba-ria-vung-tau-nam-2023-tang-bac-chi-so-cai-cach-hanh-chinh/",
+         ["Bà Rịa - Vũng Tàu"], ["PAR_INDEX"], [2023]),
+        ("https://x.vn/tp-hcm-xep-thu-14-ve-papi-2022.html", ["TP. Hồ Chí Minh"], ["PAPI"], [2022]),
+        ("https://x.vn/tphcm-va-thua-thien-hue-tang-hang-pci-post1.vnp",
+         ["TP. Hồ Chí Minh", "Thừa Thiên Huế"], ["PCI"], []),
+        ("https://hanoitimes.vn/hanoinews/2019/05/81E0D751/hanoi-named-second-in-par-index/",
+         ["Hà Nội"], ["PAR_INDEX"], []),
+        ("https://x.vn/Đà-Nẵng-dẫn-đầu-chỉ-số-hài-lòng", ["Đà Nẵng"], ["SIPAS"], []),  # diacritics kept in the path
+        ("https://vietnam.vn/en/thay-gi-qua-2-bo-chi-so-quan-trong-ngay-6-4", [], [], []),  # names no province
+        ("https://vietmaz.com/2021/10/public-satisfaction-survey/", [], ["SIPAS"], []),  # /2021/ files, not a year
+    ],
+)  # fmt: skip
+def test_the_articles_address_is_read_for_provinces_indices_and_years(url, provinces, indices, years):
+    from sources.reader.candidates import address_of
+    from sources.reader.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    address = address_of(url, gaz)
+    assert [gaz.name(code, era, None) for code, era in address.provinces] == provinces
+    assert address.indices == indices
+    assert address.years == years
+
+
+def test_the_address_host_names_a_provincial_paper_s_province():
+    from sources.reader.candidates import address_of
+    from sources.reader.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    assert address_of("https://baoquangninh.vn/x", gaz).host_provinces == [("22", 63)]
+    assert address_of("https://vnexpress.net/x", gaz).host_provinces == []
+    assert address_of(None, gaz).provinces == address_of("", gaz).provinces == []
+
+
+def test_a_quote_that_never_names_its_province_takes_it_from_the_address_and_works_without_one():
+    text = (
+        "Năm 2023, Chỉ số cải cách hành chính (PAR Index) của tỉnh đạt 84,25%, xếp thứ 15/63 tỉnh, thành phố, "
+        "tăng 4 bậc so với năm 2022."
+    )
+    without = figures(text)
+    assert (None, "PAR_INDEX", 2023, "rank", "15") in without
+    url = "https://baoquangngai.vn/quang-ngai-tut-hang-chi-so-sipas-va-par-index-12345.htm"
+    assert ("Quảng Ngãi", "PAR_INDEX", 2023, "rank", "15") in figures(text, url=url)
+    # An address naming no province changes nothing.
+    assert figures(text, url="https://example.vn/tin-tuc/ket-qua-cong-bo-chi-so.html") == without
+
+
+def test_read_article_command_takes_the_url(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "a.txt"
+    path.write_text("Năm 2023, Chỉ số PAR Index của tỉnh đạt 84,25%, xếp thứ 15/63.", encoding="utf-8")
+    out = StringIO()
+    call_command("read_article", str(path), "--json", "--url", "https://x.vn/quang-ngai-tang-hang", stdout=out)
+    assert "Quảng Ngãi" in {row["province"] for row in json.loads(out.getvalue())}

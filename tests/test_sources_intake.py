@@ -161,6 +161,13 @@ def test_proposals_are_stored_as_suggestions_with_province_index_and_year_resolv
     assert not score.conflict  # the stored score is 82.92 too
 
 
+def test_the_reader_is_given_the_articles_address(real_data):
+    # A quote that never names its province: the page's address does (as its title did).
+    text = "Năm 2022, Chỉ số cải cách hành chính (PAR Index) của tỉnh đạt 82,92%, xếp thứ 51/63 tỉnh, thành phố."
+    article, _ = ingest_article(text=text, url="https://baodongnai.example/dong-nai-tang-bac-chi-so-cchc-1.html")
+    assert article.citations.get(metric="score").province.name == "Đồng Nai"
+
+
 def test_reading_again_adds_no_duplicate_suggestions(real_data):
     article, _ = ingest_article(text=DONG_NAI)
     count = article.citations.count()

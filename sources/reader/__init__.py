@@ -32,10 +32,9 @@ __all__ = [
 
 
 def read_article(text: str, *, published: date | None = None, url: str | None = None) -> list[Proposal]:
-    """Propose the figures ``text`` states. ``url`` is accepted for the caller's bookkeeping only: the reader
-    works from the text (and its publication date) alone."""
-    del url
-    return read_text(text, published)
+    """Propose the figures ``text`` states. The publication date and the article's address (``url``: the
+    province, index and year its slug names) are read as part of the document."""
+    return read_text(text, published, url=url)
 
 
 def article_subject(text: str) -> str | None:

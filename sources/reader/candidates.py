@@ -26,9 +26,19 @@ from sources.reader.lexicon import (
     OTHER_ENTITY,
     RANK_PHRASES,
     YEAR_RE,
+    indices_in_words,
     period_in,
 )
-from sources.reader.text import _clauses, fold_aligned, language, number_value, paragraphs, sentences
+from sources.reader.text import (
+    _clauses,
+    address_words,
+    address_years,
+    fold_aligned,
+    language,
+    number_value,
+    paragraphs,
+    sentences,
+)
 
 #: Numbers as candidates: unlike :data:`sources.reader.text.NUMBER`, the total after a slash ("34/63") counts.
 _NUMBER = re.compile(r"(?<![\d])(?<!\d[.,])\d+(?:[.,]\d+)*(?![\d])")
@@ -96,6 +106,23 @@ class Mention:
 
 
 @dataclass
+class Address:
+    """What the article's address (URL) names: provinces in its path and host, index names, years."""
+
+    provinces: list[tuple[str, int]] = field(default_factory=list)
+    host_provinces: list[tuple[str, int]] = field(default_factory=list)
+    indices: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+
+def address_of(url: str | None, gaz: Gazetteer) -> Address:
+    host, segments = address_words(url)
+    words = [w for segment in segments for w in segment]
+    return Address(gaz.provinces_in_words(words), gaz.provinces_in_host(host[:-1]), indices_in_words(words),
+                   address_years(segments))  # fmt: skip
+
+
+@dataclass
 class Document:
     sentences: list[Sentence]
     mentions: list[Mention]
@@ -115,13 +142,14 @@ class Document:
     para_index: list[str | None] = field(default_factory=list)
     last_years: list[int | None] = field(default_factory=list)  # the last year named before, anywhere
     last_index: list[str | None] = field(default_factory=list)
+    address: Address = field(default_factory=Address)
 
 
 def _is_heading(paragraph: str) -> bool:
     return len(paragraph) < 160 and not re.search(r"[.!?;]['\"”)]?\s*$", paragraph)
 
 
-def analyse(text: str, gaz: Gazetteer, published: date | None = None) -> Document:
+def analyse(text: str, gaz: Gazetteer, published: date | None = None, url: str | None = None) -> Document:
     sents: list[Sentence] = []
     paras = paragraphs(text)
     for p_index, para in enumerate(paras):
@@ -149,6 +177,7 @@ def analyse(text: str, gaz: Gazetteer, published: date | None = None) -> Documen
     doc = Document(
         sents, mentions, published, language(text), index_years, first_index, index_counts, subject, period_in(whole)
     )
+    doc.address = address_of(url, gaz)
     _carry_context(doc)
     return doc
 

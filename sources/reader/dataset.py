@@ -56,6 +56,7 @@ class Document:
     group: int = 0
     excluded: int = 0  # labels whose quote is not in the stored (truncated) text
     quotes: list[str] = field(default_factory=list)
+    url: str | None = None  # the article's address, read like its publication date
 
 
 def squash(text: str) -> str:
@@ -100,7 +101,7 @@ def _quote_document(url: str, rows: list[dict]) -> Document:
     quotes = list(dict.fromkeys(squash(row["quote"]) for row in rows))
     text = "\n\n".join(quotes)
     labels = [label_from_row(row) for row in rows]
-    return Document(url, text, _published(rows), labels, url, language(text), quotes=quotes)
+    return Document(url, text, _published(rows), labels, url, language(text), quotes=quotes, url=url)
 
 
 def training_documents() -> list[Document]:
@@ -119,12 +120,12 @@ def training_documents() -> list[Document]:
         if url in held_out:
             continue
         rows = [row for row in facts if row["source_url"] == url] + completions[url]
-        documents.append(_article_document(path.name, text, published, rows, url))
+        documents.append(_article_document(path.name, text, published, rows, url, url))
     seed_rows = _read(SEED_LABELS)
     for path in sorted((DATA / "seeds").glob("*.txt")):
-        text, _url, published = parse_article_file(path)
+        text, url, published = parse_article_file(path)
         rows = [row for row in seed_rows if row["source_url"] == f"seed:{path.name}"] + completions[f"seed:{path.name}"]
-        documents.append(_article_document(path.name, text, published, rows, f"seed:{path.name}"))
+        documents.append(_article_document(path.name, text, published, rows, f"seed:{path.name}", url))
     by_source: dict[str, list[dict]] = defaultdict(list)
     for row in facts[: FIRST_TEST_ROW - 1]:
         if row["source_url"] not in held_out and row["source_url"] not in article_urls:
@@ -141,14 +142,14 @@ def test_documents() -> list[Document]:
     return [_quote_document(url, rows) for url, rows in by_source.items()]
 
 
-def _article_document(name: str, text: str, published, rows: list[dict], source: str) -> Document:
+def _article_document(name: str, text: str, published, rows: list[dict], source: str, url: str | None) -> Document:
     # Pages are stored cut short: a label whose quote is not in the text cannot be read from it.
     squashed = squash(_clean(text))
     readable = [row for row in rows if squash(_clean(row["quote"])) in squashed]
     labels = [label_from_row(row) for row in readable]
     quotes = list(dict.fromkeys(squash(row["quote"]) for row in readable))
     return Document(name, text, published, labels, source, language(text), excluded=len(rows) - len(readable),
-                    quotes=quotes)  # fmt: skip
+                    quotes=quotes, url=url)  # fmt: skip
 
 
 def _shingles(text: str) -> set[str]:

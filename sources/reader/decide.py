@@ -135,9 +135,9 @@ def read_document(doc: Document, model: Model, gaz: Gazetteer) -> list[Proposal]
     return proposals
 
 
-def read_text(text: str, published: date | None, model: Model | None = None) -> list[Proposal]:
+def read_text(text: str, published: date | None, model: Model | None = None, url: str | None = None) -> list[Proposal]:
     gaz = gazetteer()
-    return read_document(analyse(text, gaz, published), model or shipped_model(), gaz)
+    return read_document(analyse(text, gaz, published, url), model or shipped_model(), gaz)
 
 
 def allowed_owners(options: list[Owner], metric: str) -> list[Owner]:
@@ -161,10 +161,13 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
         year = int(period[:4]) if period else None
         name = _owner_name(province, year, gaz) if province else None
         return [Proposal(name, "PAR_INDEX", year, metric, m.value, quote, period=period, confidence=confidence)]
-    if not owners and not any(p.kind == "province" for sent in doc.sentences for p in sent.places):
+    named = any(p.kind == "province" for sent in doc.sentences for p in sent.places)
+    if not owners and not named:
         scored = [(1.0, None)]  # the article names no province: the curator fills it in
     elif not scored or scored[0][0] < owner_threshold:
-        return []
+        if named or not any(o.source in ("address", "host") for o in owners):
+            return []
+        scored = [(1.0, None)]  # only the address names a province, and weakly: the curator decides
     if metric == "group":
         chosen = [o for p, o in scored if p >= owner_threshold and o and o.source == "sentence"] or [scored[0][1]]
     else:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sources.reader.candidates import Document, Mention, Sentence
+from sources.reader.candidates import Document, Mention
 from sources.reader.lexicon import CUE_RE
 
 _WORD = re.compile(r"[a-z0-9]+|[%/():;,\-–+]")
@@ -226,6 +226,9 @@ def owner_options(doc: Document, m: Mention) -> list[Owner]:
     for source, value in (("topic", doc.topics[m.sent]), ("previous", doc.previous[m.sent]), ("subject", doc.subject)):
         if value and ("province", *value) not in options:
             options[("province", *value)] = Owner(("province", *value), source)
+    for source, values in (("address", doc.address.provinces), ("host", doc.address.host_provinces)):
+        for value in values:
+            options.setdefault(("province", *value), Owner(("province", *value), source))
     options[("national",)] = Owner(("national",), "national")
     for r in s.regions:
         options.setdefault(("region", r.name), Owner(("region", r.name), "region", (r.start,)))
@@ -323,7 +326,7 @@ def owner_features(doc: Document, m: Mention, o: Owner, metric: str) -> dict[str
             out["region_before" if pos < m.start else "region_after"] = 1.0
             if CUE_RE["average"].search(f[max(0, m.start - 60) : m.start]):
                 out["region_average_near"] = 1.0
-        if o.source in ("topic", "previous", "subject"):
+        if o.source in ("topic", "previous", "subject", "address", "host"):
             if re.search(r"(?<![a-z])(?:tinh|thanh pho|the province|the city|it|its|province's|city's|huyen)(?![a-z])",
                          f[: m.start]):  # fmt: skip
                 out[f"home_reference&src={o.source}"] = 1.0
@@ -331,6 +334,10 @@ def owner_features(doc: Document, m: Mention, o: Owner, metric: str) -> dict[str
                 out["is_subject"] = 1.0
     if any(p.kind == "other" for p in s.places):
         out["other_entity_in_sentence"] = 1.0
+    for name, values in (("address", doc.address.provinces), ("host", doc.address.host_provinces)):
+        if o.key[0] == "province" and o.key[1:] in values:  # the article's address names this province
+            out[f"in_{name}&src={o.source}"] = 1.0
+            out[f"in_{name}&provinces={_bucket(len(provinces), (0, 1))}&c={c}"] = 1.0
     return out
 
 
@@ -493,7 +500,3 @@ def index_options(doc: Document, m: Mention) -> dict[str, dict[str, float]]:
         for name in INDICES:
             out[name]["no_index_anywhere&opt=" + name] = 1.0
     return out
-
-
-def sentence_of(doc: Document, m: Mention) -> Sentence:
-    return doc.sentences[m.sent]

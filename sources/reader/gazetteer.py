@@ -139,6 +139,33 @@ class Gazetteer:
                 found.append(Place(s, e, "province", *self._to63(*hit)))
         return sorted(found, key=lambda p: p.start)
 
+    def provinces_in_words(self, words: list[str]) -> list[tuple[str, int]]:
+        """Provinces an address's slug names, written without diacritics and joined or cut by hyphens as slugs
+        write them (``quang-ngai``, ``hanoi``, ``ba-ria-vung-tau``, ``tp-hcm``/``tphcm``, ``thua-thien-hue``):
+        the longest run of up to five words whose letters are a known name, left to right, without overlaps."""
+        found: list[tuple[str, int]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(5, len(words) - i), 0, -1):
+                hit = self._aliases.get("".join(words[i : i + n]))
+                if hit and not words[i].isdigit():
+                    found.append(self._to63(*hit))
+                    i += n
+                    break
+            else:
+                i += 1
+        return list(dict.fromkeys(found))
+
+    def provinces_in_host(self, labels: list[str]) -> list[tuple[str, int]]:
+        """Provinces a host name begins or ends with (``baoquangninh``, ``hanoitimes``, ``laocai.gov.vn``):
+        names of five letters or more, the longest first."""
+        found = []
+        for label in labels:
+            keys = [k for k in self._aliases if len(k) >= 5 and (label.startswith(k) or label.endswith(k))]
+            if keys:
+                found.append(self._to63(*self._aliases[max(keys, key=len)]))
+        return list(dict.fromkeys(found))
+
     def _to63(self, era: int, code: str) -> tuple[str, int]:
         """Resolve a 34-unit alias to the 63-unit of the same name where there is one (Huế → Thừa Thiên Huế)."""
         if era == 34:

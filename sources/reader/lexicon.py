@@ -32,6 +32,15 @@ INDEX_WORDS = [
 ]
 ABOUT_PAR = re.compile(r"cai cach hanh chinh|cchc|administrative reform|administration reform|par index|par\b")
 
+
+def indices_in_words(words: list[str]) -> list[str]:
+    """Index names an address's slug words write (``chi-so-cai-cach-hanh-chinh``, ``par-index``, ``sipas``,
+    ``chi-so-hai-long``, ``papi``, ``pci``), in the order they come."""
+    joined = " ".join(words)
+    found = sorted((m.start(), name) for name, pattern in INDEX_WORDS for m in pattern.finditer(joined))
+    return list(dict.fromkeys(name for _pos, name in found))
+
+
 # The eight areas of the provincial PAR INDEX under their successive names, the survey parts of the 2022
 # framework, and the old one-stop-shop area. The key lets names written differently meet.
 COMPONENTS = [

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from provinces.text import parse_number
 
@@ -159,3 +160,31 @@ def language(text: str) -> str:
     words = set(re.findall(r"[a-z]+", sample.lower()))
     english = len(words & {"the", "of", "and", "in", "to", "with", "was", "province", "ranked", "index", "points"})
     return "en" if english >= 2 else "other"
+
+
+def address_words(url: str | None) -> tuple[list[str], list[list[str]]]:
+    """An article's address as words: the host's labels (``baoquangninh``, ``vn``) and each path segment's folded
+    words, the file extension and the query left out (``/quang-ngai-tut-hang-chi-so-sipas.html`` →
+    ``["quang", "ngai", "tut", "hang", "chi", "so", "sipas"]``; ``Đà_Nẵng`` and ``da%20nang`` → ``["da", "nang"]``)."""
+    if not url:
+        return [], []
+    parts = urlsplit(url.strip() if "//" in url else "//" + url.strip())
+    host = [label for label in parts.netloc.lower().split(":")[0].split(".") if label]
+    segments = []
+    for segment in unquote(parts.path).split("/"):
+        segment = re.sub(r"\.(?:html?|aspx?|php|vnp|vna|epi|ldo|amp|htm|jsp|cms|chn)$", "", segment, flags=re.I)
+        words = re.findall(r"[a-z0-9]+", fold_aligned(_clean(segment)))
+        if words:
+            segments.append(words)
+    return host, segments
+
+
+def address_years(segments: list[list[str]]) -> list[int]:
+    """Years 2010–2030 written as words of a slug (``par-index-2023-quang-ninh``); a path segment of digits only
+    (``/2021/06/``, ``/202304/``) is a filing date, not a year the article speaks of."""
+    years = []
+    for words in segments:
+        if not any(w.isalpha() for w in words):
+            continue
+        years += [int(w) for w in words if len(w) == 4 and w.isdigit() and 2010 <= int(w) <= 2030]
+    return list(dict.fromkeys(years))

@@ -124,7 +124,7 @@ def align(doc: Analysed, labels: list[Label], also: dict[int, list[Label]] | Non
 def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]:
     """Training rows ``(features, target, weight)`` for the four models."""
     gaz = gazetteer()
-    analysed = analysed or analyse(doc.text, gaz, doc.published)
+    analysed = analysed or analyse(doc.text, gaz, doc.published, doc.url)
     shared: dict[int, list[Label]] = {}
     claimed = align(analysed, doc.labels, shared)
     quote_doc = doc.source.startswith("http") and bool(doc.quotes) and not doc.name.endswith(".txt")

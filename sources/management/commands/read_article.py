@@ -1,4 +1,5 @@
-"""``manage.py read_article PATH [--json]``: print the figures an article states, without touching the database."""
+"""``manage.py read_article PATH [--url URL] [--json]``: print the figures an article states, without touching the
+database."""
 
 from __future__ import annotations
 
@@ -17,12 +18,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="article text file")
         parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+        parser.add_argument(
+            "--url", help="the article's address (read like its text: a province its slug names); overrides a URL: line"
+        )
 
     def handle(self, *args, **options):
         try:
             text, url, published = parse_article_file(options["path"])
         except OSError as exc:
             raise CommandError(f"cannot read {options['path']}: {exc}") from exc
+        url = options.get("url") or url
         proposals = read_article(text, published=published, url=url)
         if options["json"]:
             rows = [{key: p.as_dict()[key] for key in JSON_KEYS} for p in proposals]
