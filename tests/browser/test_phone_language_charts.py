@@ -300,12 +300,18 @@ def test_the_english_picture_speaks_english(page, live_server):
     assert page.locator("#score-chart .sketch-legend li", has_text="National average").count() >= 1
 
 
-def test_the_rankings_bars_are_a_picture_that_fits_a_phone(phone, live_server):
-    phone.goto(live_server.url + PAGES["rankings"])
-    phone.wait_for_load_state("networkidle")
-    chart = phone.locator("#rankings-chart")
+def _picture(page, url, selector):
+    """The chart ``selector`` of the page at ``url``, checked to be the server's picture with no Plotly loaded."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    chart = page.locator(selector)
     assert chart.get_attribute("data-drawn") == "sketch"
-    assert phone.evaluate("typeof window.Plotly") == "undefined"
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    return chart
+
+
+def test_the_rankings_bars_are_a_picture_that_fits_a_phone(phone, live_server):
+    chart = _picture(phone, live_server.url + PAGES["rankings"], "#rankings-chart")
     bars = chart.locator(".sketch-bar")
     figure = json.loads(phone.locator("#rankings-chart-data").text_content())
     assert bars.count() == len(figure["data"][0]["x"]) > 5  # one bar per unit with a score
@@ -319,11 +325,7 @@ def test_the_rankings_bars_are_a_picture_that_fits_a_phone(phone, live_server):
 
 
 def test_the_map_is_a_picture_of_every_province_that_fits_a_phone(phone, live_server):
-    phone.goto(live_server.url + PAGES["map"])
-    phone.wait_for_load_state("networkidle")
-    chart = phone.locator("#map-chart")
-    assert chart.get_attribute("data-drawn") == "sketch"
-    assert phone.evaluate("typeof window.Plotly") == "undefined"
+    chart = _picture(phone, live_server.url + PAGES["map"], "#map-chart")
     assert chart.locator(".sketch-map path").count() == 63
     box = chart.locator(".sketch-map").bounding_box()
     assert box["width"] >= 300 and box["height"] >= 300  # the country over the phone's width
