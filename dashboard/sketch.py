@@ -244,14 +244,20 @@ def render_bars(figure: dict) -> SafeString:
 
 
 def render(figure: dict | None) -> SafeString:
-    """The sketch's HTML for ``figure``, or an empty string when it is neither a line chart over years nor
-    the rankings' horizontal bars."""
+    """The picture's HTML for ``figure``: a line chart over years, the rankings' horizontal bars or the map;
+    an empty string for any other figure (Plotly draws it when it nears the viewport)."""
     if not sketchable(figure):
         return mark_safe("")
     if bars(figure):
         return render_bars(figure)
     if choropleth(figure):
         return render_map(figure)
+    return render_lines(figure)
+
+
+def render_lines(figure: dict) -> SafeString:
+    """Lines over the years: the y axis's ticks and title in a fixed-width column, the plot (x in percent of
+    its width), the years under it (every other one hidden on a phone, the latest always shown), the legend."""
     layout = figure.get("layout") or {}
     traces = figure["data"]
     legend = layout.get("showlegend", len(traces) > 1)
