@@ -148,7 +148,8 @@ RANK_PHRASES = [
 
 # Group labels as published: "nhóm B", "group A", "nhóm tốt", "nhóm khá".
 GROUP_RE = re.compile(
-    r"(?<![a-z])(?:nhom|group|category|band)\s+(?P<g>[a-d]|tot|kha|trung binh(?: thap| cao)?|yeu|xuat sac|rat tot)"
+    r"(?<![a-z])(?:nhom|group|category|band)\s+(?P<g>[a-d]|tot|kha|trung binh(?: thap| cao)?|yeu|xuat sac|rat tot"
+    r"|(?:cao|thap) nhat)"
     r"(?![a-z0-9])|(?<![a-z])(?P<g2>tot|kha|trung binh|yeu|xuat sac)\s+nhom"
     r"|(?<![a-z0-9])(?P<g3>[a-d])\s+group(?![a-z])"
 )
