@@ -53,6 +53,9 @@ def _value_bucket(value) -> str:
     return f"{size}:{'int' if integral else 'dec'}"
 
 
+_LEAD_CUES = ("rank", "score", "group", "region", "national", "component", "average", "up", "down")
+
+
 def metric_features(doc: Document, m: Mention) -> dict[str, float]:
     s = doc.sentences[m.sent]
     f = s.folded
@@ -114,6 +117,14 @@ def metric_features(doc: Document, m: Mention) -> dict[str, float]:
     out["n_provinces=" + _bucket(len(provinces), (0, 1, 2, 4))] = 1.0
     if any(0 <= m.start - p.end <= 25 for p in provinces):
         out["province_just_before"] = 1.0
+    # An item of an enumerated list ("Nhóm rất thấp … gồm các tỉnh: Bạc Liêu đứng hạng 59, …"): what its lead-in,
+    # the sentence's text before the colon, speaks of.
+    colon = f.rfind(":", 0, m.start)
+    if colon > 0:
+        out["after_colon"] = 1.0
+        for name in _LEAD_CUES:
+            if CUE_RE[name].search(f[:colon]):
+                out[f"lead:{name}&u={m.unit}"] = 1.0
     if any(p.kind == "other" and 0 <= m.start - p.end <= 60 for p in s.places):
         out["other_entity_before"] = 1.0
     # Whose name is nearest: a ministry's or bank's figure is not a province's.
