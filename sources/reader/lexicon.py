@@ -126,9 +126,10 @@ RANK_PHRASES = [
     (
         "first",
         re.compile(
-            r"(?<![a-z])(?:dan dau|dung dau|xep dau|vi tri dau tien|quan quan|top(?:ped|s)?|led|leads?|leading"
-            r"|highest|the best|best performer|number one|no\.? ?1\b|first place|hang dau|cao nhat|headed by"
-            r"|トップ|1位)(?![a-z])"
+            # "người đứng đầu" is the head of an agency, a person
+            r"(?<![a-z])(?:dan dau|(?<!nguoi )dung dau|xep dau|vi tri dau tien|quan quan|top(?:ped|s)?|led"
+            r"|leads?|leading|highest|the best|best performer|number one|no\.? ?1\b|first place|hang dau|cao nhat"
+            r"|headed by|トップ|1位)(?![a-z])"
         ),
     ),
     ("second", re.compile(r"(?<![a-z])(?:a quan|runner-up|runner up|2位)(?![a-z])")),
@@ -141,7 +142,9 @@ RANK_PHRASES = [
     (
         "last",
         re.compile(
-            r"(?<![a-z])(?:xep cuoi|cuoi bang|dung cuoi|cuoi cung|thap nhat|last|lowest|bottom|worst|最下位)(?![a-z])"
+            # "last year", "the last 4 years": time, not a rank
+            r"(?<![a-z])(?:xep cuoi|cuoi bang|dung cuoi|cuoi cung|thap nhat"
+            r"|last(?! ?(?:years?|months?|weeks?|decades?|times?|few|several|\d))|lowest|bottom|worst|最下位)(?![a-z])"
         ),
     ),
 ]
