@@ -128,7 +128,9 @@ RANK_PHRASES = [
         re.compile(
             # "người đứng đầu" is the head of an agency, a person
             r"(?<![a-z])(?:dan dau|(?<!nguoi )dung dau|xep dau|vi tri dau tien|quan quan|top(?:ped|s)?|led"
-            r"|leads?|leading|highest|the best|best performer|number one|no\.? ?1\b|first place|hang dau|cao nhat"
+            # "tăng cao nhất", "the highest increase": the largest change, not a rank
+            r"|leads?|leading|highest(?! (?:increase|growth|rise|gain|decrease|drop))|the best|best performer"
+            r"|number one|no\.? ?1\b|first place|hang dau|(?<!tang )(?<!giam )cao nhat"
             r"|headed by|トップ|1位)(?![a-z])"
         ),
     ),
@@ -143,7 +145,7 @@ RANK_PHRASES = [
         "last",
         re.compile(
             # "last year", "the last 4 years": time, not a rank
-            r"(?<![a-z])(?:xep cuoi|cuoi bang|dung cuoi|cuoi cung|thap nhat"
+            r"(?<![a-z])(?:xep cuoi|cuoi bang|dung cuoi|cuoi cung|(?<!tang )(?<!giam )thap nhat"
             r"|last(?! ?(?:years?|months?|weeks?|decades?|times?|few|several|\d))|lowest|bottom|worst|最下位)(?![a-z])"
         ),
     ),
