@@ -23,7 +23,7 @@ django.setup()
 from sources.reader.candidates import analyse  # noqa: E402
 from sources.reader.dataset import squash, training_documents  # noqa: E402
 from sources.reader.gazetteer import gazetteer  # noqa: E402
-from sources.reader.text import _clean  # noqa: E402
+from sources.reader.text import clean_text  # noqa: E402
 from sources.reader.training import align  # noqa: E402
 
 
@@ -32,7 +32,7 @@ def _units(doc, analysed):
     if doc.source.startswith("http") and not doc.name.endswith(".txt"):
         units = []
         for q, raw in enumerate(doc.quotes):
-            quote = squash(_clean(raw))
+            quote = squash(clean_text(raw))
             sents = {i for i, s in enumerate(analysed.sentences) if squash(s.text) and squash(s.text) in quote}
             units.append((f"q{q}", quote, sents))  # noqa: PERF401
         return units
@@ -54,7 +54,8 @@ def listing(lang: str | None) -> None:
             has = [
                 f"{lab.index} {lab.year} {lab.province} {lab.metric}={lab.value}"
                 for lab in doc.labels
-                if (q := squash(_clean(lab.quote))) == quote or (key[0] == "s" and quote and (quote in q or q in quote))
+                if (q := squash(clean_text(lab.quote))) == quote
+                or (key[0] == "s" and quote and (quote in q or q in quote))
             ]
             if not free and not has:
                 continue
@@ -84,7 +85,9 @@ def build(spec: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "list":
+    if len(sys.argv) >= 2 and sys.argv[1] == "list":
         listing(sys.argv[2] if len(sys.argv) > 2 else None)
-    else:
+    elif len(sys.argv) == 3 and sys.argv[1] == "build":
         build(sys.argv[2])
+    else:
+        sys.exit(__doc__)

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from provinces.text import fold
-from sources.reader.text import _clean, language, parse_article_file
+from sources.reader.text import clean_text, language, parse_article_file
 
 DATA = Path(__file__).resolve().parent.parent.parent / "reports" / "data"
 #: The 775-row harvest (rows 650–775 new), the same file the loader reads.
@@ -144,8 +144,8 @@ def test_documents() -> list[Document]:
 
 def _article_document(name: str, text: str, published, rows: list[dict], source: str, url: str | None) -> Document:
     # Pages are stored cut short: a label whose quote is not in the text cannot be read from it.
-    squashed = squash(_clean(text))
-    readable = [row for row in rows if squash(_clean(row["quote"])) in squashed]
+    squashed = squash(clean_text(text))
+    readable = [row for row in rows if squash(clean_text(row["quote"])) in squashed]
     labels = [label_from_row(row) for row in readable]
     quotes = list(dict.fromkeys(squash(row["quote"]) for row in readable))
     return Document(name, text, published, labels, source, language(text), excluded=len(rows) - len(readable),

@@ -159,7 +159,7 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
         if scored and scored[0][0] >= owner_threshold:
             province = scored[0][1]
         year = int(period[:4]) if period else None
-        name = _owner_name(province, year, gaz) if province else None
+        name = owner_name(province, year, gaz) if province else None
         return [Proposal(name, "PAR_INDEX", year, metric, m.value, quote, period=period, confidence=confidence)]
     named = any(p.kind == "province" for sent in doc.sentences for p in sent.places)
     if not owners and not named:
@@ -191,12 +191,12 @@ def _assemble(doc: Document, m: Mention, metric: str, confidence: float, model: 
             return []
         out_metric = f"{metric}:{component}"
     return [
-        Proposal(_owner_name(o, year, gaz), index, year, out_metric, value, quote, component, confidence=confidence)
+        Proposal(owner_name(o, year, gaz), index, year, out_metric, value, quote, component, confidence=confidence)
         for o in chosen
     ]
 
 
-def _owner_name(owner: Owner | None, year: int | None, gaz: Gazetteer) -> str | None:
+def owner_name(owner: Owner | None, year: int | None, gaz: Gazetteer) -> str | None:
     if owner is None:
         return None
     if owner.key[0] == "national":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sources.reader.text import _clean, fold_aligned
+from sources.reader.text import clean_text, fold_aligned
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the project root
 PROVINCE_DATA = BASE_DIR / "provinces" / "data"
@@ -46,12 +46,12 @@ def _alias_pattern(alias: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold_aligned(_clean(name)))
+    return re.sub(r"[^a-z0-9]", "", fold_aligned(clean_text(name)))
 
 
 def _names_re(names: list[str]) -> re.Pattern:
     """One regex for many names, longest first, as whole words of folded text; group 1 is the name."""
-    ordered = sorted({fold_aligned(_clean(n.strip())) for n in names}, key=len, reverse=True)
+    ordered = sorted({fold_aligned(clean_text(n.strip())) for n in names}, key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(" + "|".join(_alias_pattern(n) for n in ordered) + r")(?![a-z0-9])")
 
 

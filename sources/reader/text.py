@@ -31,7 +31,7 @@ def fold_aligned(text: str) -> str:
     return "".join(out)
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     return text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u200b", "")
 
@@ -47,7 +47,7 @@ def paragraphs(text: str) -> list[str]:
     menu items and titles do not run into the text.
     """
     result = []
-    for block in re.split(r"\n\s*\n", _clean(text)):
+    for block in re.split(r"\n\s*\n", clean_text(text)):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         current = ""
         for line in lines:
@@ -173,7 +173,7 @@ def address_words(url: str | None) -> tuple[list[str], list[list[str]]]:
     segments = []
     for segment in unquote(parts.path).split("/"):
         segment = re.sub(r"\.(?:html?|aspx?|php|vnp|vna|epi|ldo|amp|htm|jsp|cms|chn)$", "", segment, flags=re.I)
-        words = re.findall(r"[a-z0-9]+", fold_aligned(_clean(segment)))
+        words = re.findall(r"[a-z0-9]+", fold_aligned(clean_text(segment)))
         if words:
             segments.append(words)
     return host, segments

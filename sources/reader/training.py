@@ -16,7 +16,7 @@ from provinces.text import fold
 from sources.reader.candidates import Document as Analysed
 from sources.reader.candidates import Mention, analyse
 from sources.reader.dataset import Document, Label, squash
-from sources.reader.decide import _owner_name, allowed_owners
+from sources.reader.decide import allowed_owners, owner_name
 from sources.reader.features import (
     COMPONENT_BASES,
     component_features,
@@ -27,7 +27,7 @@ from sources.reader.features import (
     year_options,
 )
 from sources.reader.gazetteer import gazetteer
-from sources.reader.text import _clean
+from sources.reader.text import clean_text
 
 SEED = 0
 #: Quotes of par_facts.csv list the figures the harvest recorded, not always every figure a quote states: a
@@ -104,7 +104,7 @@ def align(doc: Analysed, labels: list[Label], also: dict[int, list[Label]] | Non
     also = {} if also is None else also
     sentence_texts = [squash(s.text) for s in doc.sentences]
     for label in labels:
-        quote = squash(_clean(label.quote))  # as the analysed text was cleaned (’ → ')
+        quote = squash(clean_text(label.quote))  # as the analysed text was cleaned (’ → ')
         in_quote = {i for i, t in enumerate(sentence_texts) if t and (t in quote or quote in t)}
         candidates = [
             k for k, m in enumerate(doc.mentions) if m.sent in in_quote and k not in claimed and _compatible(m, label)
@@ -141,7 +141,7 @@ def examples(doc: Document, analysed: Analysed | None = None) -> dict[str, list]
             rows["component"].append((component_features(analysed, m), is_component, 1.0))
         owners = {fold(x.province or "") for x in [label, *shared.get(k, [])]}
         for o in allowed_owners(owner_options(analysed, m), target):
-            name = _owner_name(o, label.year, gaz)
+            name = owner_name(o, label.year, gaz)
             rows["owner"].append((owner_features(analysed, m, o, target), int(fold(name) in owners), 1.0))
         if target.startswith("dossier"):
             continue
