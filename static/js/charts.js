@@ -143,6 +143,34 @@
     return options;
   }
 
+  // Rotated or long tick labels push the x axis title lower than exportable() can know before drawing:
+  // once drawn, measure what lies under the plot and, if the source line would cross it, move the
+  // source line (and the legend above it) down and give them room. The taller margin can move the title
+  // again (Plotly re-lays the ticks), so measure once more, a few times at most.
+  function clearSourceLine(el, Plotly, tries) {
+    var notes = (el.layout && el.layout.annotations) || [];
+    var k = notes.length - 1;  // exportable() adds the source line last
+    var area = el.querySelector(".nsewdrag");
+    if (!el.dataset.source || k < 0 || !area) { return; }
+    var floor = area.getBoundingClientRect().bottom;
+    var axis = 0;
+    el.querySelectorAll(".xtick text, .g-xtitle text").forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      if (r.height) { axis = Math.max(axis, r.bottom - floor); }
+    });
+    var legend = el.querySelector(".legend");
+    var legendHeight = legend ? legend.getBoundingClientRect().height : 0;
+    var legendTop = legend ? legend.getBoundingClientRect().top - floor : Infinity;
+    var sourceTop = -notes[k].yshift;
+    if (sourceTop >= axis + legendHeight + 6 && legendTop >= axis) { return; }
+    axis = Math.ceil(axis);
+    var update = { "margin.b": axis + Math.ceil(legendHeight) + 30 };
+    update["annotations[" + k + "].yshift"] = -(axis + Math.ceil(legendHeight) + 10);
+    return Plotly.relayout(el, update).then(function () {
+      return tries > 1 ? clearSourceLine(el, Plotly, tries - 1) : null;
+    });
+  }
+
   function inView(el) {
     var r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
@@ -172,7 +200,9 @@
         var options = exportable(el, fig);
         var still = el.querySelector(".sketch");
         if (still) { still.remove(); }
-        return Plotly.newPlot(el, fig.data, fig.layout || {}, options);
+        return Plotly.newPlot(el, fig.data, fig.layout || {}, options).then(function () {
+          return clearSourceLine(el, Plotly, 3);
+        });
       }).then(function () { announce(el); });
     });
   }

@@ -107,11 +107,14 @@ def test_legend_and_mode_bar_do_not_overlap(phone, live_server):
 
 
 @pytest.mark.parametrize(
-    ("page_name", "chart"), [("province", "#score-chart"), ("rankings", "#rankings-chart")], ids=["legend", "axis"]
+    ("page_name", "chart"),
+    [("province", "#score-chart"), ("rankings", "#rankings-chart"), ("overview", "#distribution-chart")],
+    ids=["legend", "axis", "rotated-ticks"],
 )
 def test_the_charts_source_line_overlaps_neither_legend_nor_axis_title(phone, live_server, page_name, chart):
     phone.goto(live_server.url + PAGES[page_name])
     assert_chart_rendered(phone, chart)
+    phone.wait_for_selector(f'{chart}[data-drawn="1"]')  # laid out again if the source line was in the way
     boxes = phone.evaluate(
         """(chart) => { const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
                           return r.height ? {top: r.top, bottom: r.bottom} : null; };
