@@ -6,8 +6,9 @@ It draws the same Plotly figure dict (dashboard/charts.py) and follows the same 
 ticks and reversed rank axes the figure states, lines broken where a year has no figure, dashes and
 markers that tell the lines apart without colour, the figure's vertical marks ("Bộ tiêu chí mới") and its
 legend. Only what it can draw faithfully is sketched: every trace a ``scatter`` over numeric x (years), the
-rankings' one trace of horizontal bars, or a choropleth over the 63 shapes (Mercator, as the live map). Any
-other figure (the overview's boxes) gets no sketch and is drawn by Plotly as before.
+rankings' one trace of horizontal bars, a choropleth over the 63 shapes (Mercator, as the live map), or the
+overview's distribution (boxes from stored quartiles and labelled points, one category per year). Any other
+figure gets no sketch and is drawn by Plotly when it nears the viewport.
 
 The picture fits any width without scaling its text: x positions are percentages of the plot's width,
 y positions pixels of a fixed height, and the legend is an HTML list that wraps on a phone.
@@ -67,11 +68,23 @@ def choropleth(figure: dict | None) -> bool:
     return bool(figure and figure.get("geojson") and data and all(t.get("type") == "choropleth" for t in data))
 
 
+def distribution(figure: dict | None) -> bool:
+    """Boxes (from stored quartiles) and points over the categories of the x axis: the overview's chart."""
+    data = (figure or {}).get("data") or []
+    axis = ((figure or {}).get("layout") or {}).get("xaxis") or {}
+    return bool(
+        data
+        and axis.get("type") == "category"
+        and axis.get("categoryarray")
+        and all(t.get("type") == "box" or t.get("type") == "scatter" and t.get("mode") == "markers" for t in data)
+    )
+
+
 def sketchable(figure: dict | None) -> bool:
     data = (figure or {}).get("data") or []
     if not data:
         return False
-    if bars(figure) or choropleth(figure):
+    if bars(figure) or choropleth(figure) or distribution(figure):
         return True
     for trace in data:
         if trace.get("type", "scatter") != "scatter":
@@ -98,6 +111,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+_Y_KEYS = ("y", "lowerfence", "q1", "median", "q3", "upperfence")  # a box trace states its statistics
+
+
 def _y_axis(figure: dict) -> tuple[float, float, list[float], int, str]:
     """(value at the top, value at the bottom, tick values, decimals, title) of the figure's y axis."""
     axis = figure["layout"].get("yaxis") or {}
@@ -106,7 +122,7 @@ def _y_axis(figure: dict) -> tuple[float, float, list[float], int, str]:
     if axis.get("range"):
         bottom, top = axis["range"]  # Plotly's order: the first value at the bottom (ranks: [63.5, 0.5])
     else:
-        values = [y for t in figure["data"] for y in t.get("y") or [] if isinstance(y, Number)]
+        values = [y for t in figure["data"] for key in _Y_KEYS for y in t.get(key) or [] if isinstance(y, Number)]
         low, high = min(values), max(values)
         pad = max((high - low) * 0.08, 0.5)
         bottom, top = low - pad, high + pad
@@ -252,6 +268,8 @@ def render(figure: dict | None) -> SafeString:
         return render_bars(figure)
     if choropleth(figure):
         return render_map(figure)
+    if distribution(figure):
+        return render_distribution(figure)
     return render_lines(figure)
 
 
@@ -267,17 +285,7 @@ def render_lines(figure: dict) -> SafeString:
     x_low, x_high, x_ticks = _x_axis(figure)
     frame = _Frame((x_low, x_high), top, bottom, height)
 
-    y_axis = [
-        f'<text x="{Y_AXIS_WIDTH - 8}" y="{frame.y(v)}" text-anchor="end" dominant-baseline="middle">'
-        f"{escape(number(v, digits))}</text>"
-        for v in y_ticks
-    ]
-    if y_title:
-        middle = (PLOT_TOP + height - PLOT_BOTTOM) / 2
-        y_axis.append(
-            f'<text class="sketch-title" transform="translate(12 {middle}) rotate(-90)" text-anchor="middle">'
-            f"{escape(y_title)}</text>"
-        )
+    y_axis = _y_column(frame, y_ticks, digits, y_title)
     plot = [f'<line class="sketch-grid" x1="0" x2="100%" y1="{frame.y(v)}" y2="{frame.y(v)}"/>' for v in y_ticks]
     for shape in layout.get("shapes") or ():
         if shape.get("type") == "line" and shape.get("xref") == "x" and shape.get("yref") == "paper":
@@ -301,9 +309,101 @@ def render_lines(figure: dict) -> SafeString:
     items = "".join(f"<li>{_swatch(t)}{escape(t.get('name', ''))}</li>" for t in traces) if legend else ""
     return mark_safe(
         '<div class="sketch" aria-hidden="true">'
-        f'<svg class="sketch-y" width="{Y_AXIS_WIDTH}" height="{height}">{"".join(y_axis)}</svg>'
+        f"{y_axis}"
         f'<svg class="sketch-plot" width="100%" height="{height}">{"".join(plot)}</svg>'
         f'<svg class="sketch-x" width="100%" height="22">{"".join(x_axis)}</svg>'
+        + (f'<ul class="sketch-legend">{items}</ul>' if items else "")
+        + "</div>"
+    )
+
+
+def _y_column(frame: _Frame, ticks: list[float], digits: int, title: str) -> str:
+    """The y axis beside the plot: its tick values and its title, turned."""
+    parts = [
+        f'<text x="{Y_AXIS_WIDTH - 8}" y="{frame.y(v)}" text-anchor="end" dominant-baseline="middle">'
+        f"{escape(number(v, digits))}</text>"
+        for v in ticks
+    ]
+    if title:
+        middle = (PLOT_TOP + frame.height - PLOT_BOTTOM) / 2
+        parts.append(
+            f'<text class="sketch-title" transform="translate(12 {middle}) rotate(-90)" text-anchor="middle">'
+            f"{escape(title)}</text>"
+        )
+    return f'<svg class="sketch-y" width="{Y_AXIS_WIDTH}" height="{frame.height}">{"".join(parts)}</svg>'
+
+
+def render_distribution(figure: dict) -> SafeString:
+    """One column per year (the x axis's categories, "2023 (17/63)": the year over the units it rests on):
+    a box from the lower to the upper quartile with the median across it and whiskers to the lowest and
+    highest score, or, where too few units hold a score for a box, those units as points named in their
+    tooltip; the x axis's title and the legend when the figure shows one."""
+    layout = figure.get("layout") or {}
+    axis = layout.get("xaxis") or {}
+    categories = [str(c) for c in axis["categoryarray"]]
+    slot = {c: i for i, c in enumerate(categories)}
+    margin = layout.get("margin") or {}
+    height = int(layout.get("height") or 380) - int(margin.get("b", 50)) - 4
+    top, bottom, y_ticks, digits, y_title = _y_axis(figure)
+    frame = _Frame((-0.5, len(categories) - 0.5), top, bottom, height)
+    half = 25 / len(categories)  # a box is half its column wide (percent of the plot)
+
+    def at(i: int, shift: float = 0.0) -> str:
+        return f"{(i + 0.5) / len(categories) * 100 + shift:.3f}%"
+
+    plot = [f'<line class="sketch-grid" x1="0" x2="100%" y1="{frame.y(v)}" y2="{frame.y(v)}"/>' for v in y_ticks]
+    for trace in figure["data"]:
+        colour = escape((trace.get("marker") or {}).get("color") or "#0072B2")
+        if trace.get("type") == "box":
+            stats = zip(trace["x"], trace["lowerfence"], trace["q1"], trace["median"], trace["q3"],
+                        trace["upperfence"], strict=False)  # fmt: skip
+            for name, low, q1, median, q3, high in stats:
+                i = slot[str(name)]
+                ink = f'stroke="{colour}" stroke-width="1.5"'
+                plot += [
+                    f'<line x1="{at(i)}" x2="{at(i)}" y1="{frame.y(high)}" y2="{frame.y(low)}" {ink}/>',
+                    f'<line x1="{at(i, -half / 2)}" x2="{at(i, half / 2)}" y1="{frame.y(high)}" '
+                    f'y2="{frame.y(high)}" {ink}/>',
+                    f'<line x1="{at(i, -half / 2)}" x2="{at(i, half / 2)}" y1="{frame.y(low)}" '
+                    f'y2="{frame.y(low)}" {ink}/>',
+                    f'<rect x="{at(i, -half)}" width="{2 * half:.3f}%" y="{frame.y(q3)}" '
+                    f'height="{max(frame.y(q1) - frame.y(q3), 1)}" fill="#e6f1f8" {ink}/>',
+                    f'<line x1="{at(i, -half)}" x2="{at(i, half)}" y1="{frame.y(median)}" y2="{frame.y(median)}" '
+                    f'stroke="{colour}" stroke-width="2.5"/>',
+                ]
+        else:
+            for name, y, unit in zip(trace["x"], trace["y"], trace.get("text") or [], strict=False):
+                plot.append(
+                    f'<circle cx="{at(slot[str(name)])}" cy="{frame.y(y)}" r="{MARKER}" fill="{colour}">'
+                    f"<title>{escape(unit)}: {escape(number(y, 2))}</title></circle>"
+                )
+    labels = []
+    for i, name in enumerate(reversed(categories)):  # the latest year is always shown, every other one hidden
+        year, _sep, units = name.partition(" ")
+        odd = ' class="sketch-odd"' if i % 2 else ""
+        labels.append(
+            f'<text x="{at(len(categories) - 1 - i)}" y="14" text-anchor="middle"{odd}>{escape(year)}'
+            f'<tspan x="{at(len(categories) - 1 - i)}" dy="14" class="sketch-units">{escape(units)}</tspan></text>'
+        )
+    x_title = escape(((axis.get("title") or {}).get("text")) or "")
+    items = ""
+    if layout.get("showlegend"):
+        for trace in figure["data"]:
+            colour = escape((trace.get("marker") or {}).get("color") or "#0072B2")
+            swatch = (
+                f'<rect x="9" y="2" width="14" height="10" fill="#e6f1f8" stroke="{colour}"/>'
+                if trace.get("type") == "box"
+                else f'<circle cx="16" cy="7" r="{MARKER}" fill="{colour}"/>'
+            )
+            items += (
+                f'<li><svg width="32" height="14" aria-hidden="true">{swatch}</svg>{escape(trace.get("name", ""))}</li>'
+            )
+    return mark_safe(
+        '<div class="sketch" aria-hidden="true">'
+        f"{_y_column(frame, y_ticks, digits, y_title)}"
+        f'<svg class="sketch-plot" width="100%" height="{height}">{"".join(plot)}</svg>'
+        f'<svg class="sketch-x" width="100%" height="34">{"".join(labels)}</svg>'
+        f'<span class="sketch-x sketch-axis-title">{x_title}</span>'
         + (f'<ul class="sketch-legend">{items}</ul>' if items else "")
         + "</div>"
     )

@@ -77,9 +77,9 @@ def test_the_legend_names_every_line_and_names_are_escaped():
         {"type": "scatter", "x": ["2023 (5/63)", "2024 (3/63)"], "y": [80, 90]},  # categories
         {"type": "scatter", "x": [2022, 2023], "y": [None, None]},  # nothing to draw
     ],
-    ids=["vertical-bars", "box", "map", "categories", "empty"],
+    ids=["vertical-bars", "box-without-categories", "map-without-shapes", "categories-as-lines", "empty"],
 )
-def test_only_line_charts_over_years_are_sketched(trace):
+def test_a_figure_the_picture_cannot_draw_faithfully_gets_no_picture(trace):
     assert sketch.render({"data": [trace], "layout": {}}) == ""
     assert sketch.render({"data": [], "layout": {}}) == ""
 
@@ -155,3 +155,47 @@ def test_the_group_map_colours_by_tier_without_a_colour_bar():
 def test_bars_that_are_all_zero_are_drawn_at_zero_length():
     figure = {"data": [{"type": "bar", "orientation": "h", "x": [0, 0], "y": ["A", "B"]}], "layout": {}}
     assert re.findall(r'class="sketch-bar[^"]*" style="width:([\d.]+)%', sketch.render(figure)) == ["0.000", "0.000"]
+
+
+def _edition(year, units, spread=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(year=year, units_ranked=63, spread={"units": units, **(spread or {})})
+
+
+def _distribution(thin):
+    quartiles = {"min": 70.5, "q1": 80, "median": 85, "q3": 88, "max": 93.1}
+    quartiles = {key: Decimal(str(value)) for key, value in quartiles.items()}
+    editions = [_edition(2022, 40, quartiles), _edition(2023, 2)]
+    with translation.override("vi"):
+        return charts.distribution_chart(editions, thin)
+
+
+def test_the_distribution_draws_a_box_where_enough_units_hold_a_score_and_the_units_themselves_elsewhere():
+    figure = _distribution({2023: [("Quảng Ninh", Decimal("91.2")), ("Hà Nội", Decimal("89.1"))]})
+    with translation.override("vi"):
+        html = sketch.render(figure)
+    (box,) = re.findall(r'<rect [^>]*y="([\d.]+)" height="([\d.]+)"', html)
+    q3_y, height = float(box[0]), float(box[1])
+    median_y = float(re.search(r'y1="([\d.]+)" y2="[\d.]+" stroke="[^"]+" stroke-width="2.5"', html)[1])
+    assert q3_y < median_y < q3_y + height  # the median inside the box, 88 above 80
+    whiskers = [float(y) for y in re.findall(r'<line x1="(?:[\d.]+)%" x2="(?:[\d.]+)%" y1="([\d.]+)"', html)]
+    assert min(whiskers) < q3_y and max(whiskers) > q3_y + height  # from the lowest to the highest score
+    points = re.findall(r'<circle cx="([\d.]+)%" cy="([\d.]+)"[^>]*><title>(.*?)</title>', html)
+    assert [p[2] for p in points] == ["Quảng Ninh: 91,20", "Hà Nội: 89,10"]
+    assert float(points[0][1]) < float(points[1][1])  # the higher score drawn higher
+    assert float(points[0][0]) > 50 > float(re.search(r'<rect x="([\d.]+)%"', html)[1])  # 2023 right of 2022
+    assert re.findall(r">(\d{4})<tspan[^>]*>(.*?)</tspan>", html) == [("2023", "(2/63)"), ("2022", "(40/63)")]
+    assert "Năm kết quả (số đơn vị có điểm)" in html
+    assert re.findall(r"<li>.*?</svg>(.*?)</li>", html) == [
+        "Phân bố (đủ đơn vị)",
+        "Các đơn vị có nguồn (quá ít để vẽ phân bố)",
+    ]
+
+
+def test_a_distribution_of_points_only_has_no_box_and_writes_numbers_in_the_page_language():
+    figure = _distribution({2022: [("Đà Nẵng", Decimal("90.5"))], 2023: [("Hà Nội", Decimal("89.1"))]})
+    with translation.override("en"):
+        html = sketch.render(figure)
+    assert "<rect" not in html and "<li>" not in html  # no box, no legend for a single kind of mark
+    assert re.findall(r"<title>(.*?)</title>", html) == ["Đà Nẵng: 90.50", "Hà Nội: 89.10"]
