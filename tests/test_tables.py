@@ -634,3 +634,17 @@ def test_chart_data_is_written_exactly_as_djangos_json_script_writes_it(figure):
     )
     assert json_script(figure, "score-chart-data") in html
     assert "</script><b>" not in html
+
+
+def test_a_rank_change_beside_a_score_change_names_its_unit():
+    from dashboard.templatetags.cchc import rankdelta
+
+    with translation.override("vi"):
+        assert rankdelta(3, "words") == (
+            '<span class="up" title="tăng 3 bậc"><span aria-hidden="true">▲</span>3 bậc</span>'
+        )
+        assert ">giữ hạng</span>" in rankdelta(0, "words")
+    with translation.override("en"):
+        assert rankdelta(-1, "words").endswith("▼</span>1 place</span>")
+        assert rankdelta(-2, "words").endswith("▼</span>2 places</span>")
+        assert rankdelta(-2).endswith("▼</span>2</span>")  # in the rankings' rank column the unit is the column's

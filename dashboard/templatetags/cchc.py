@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard import sketch as sketches
 from dashboard.queries import localized
@@ -96,23 +97,25 @@ def delta(value):
 
 
 @register.filter
-def rankdelta(value):
-    """Places gained (▲ 3) or lost (▼ 2)."""
+def rankdelta(value, words=""):
+    """Places gained (▲ 3) or lost (▼ 2); ``rankdelta:"words"`` writes the unit ("▲ 3 bậc"), for a rank change
+    shown beside a score change, where a bare number would read as points."""
     if value is None:
         return ""
-    if value > 0:
-        return format_html(
-            '<span class="up" title="{}"><span aria-hidden="true">▲</span>{}</span>',
-            _("tăng %(n)s bậc") % {"n": value},
-            value,
-        )
-    if value < 0:
-        return format_html(
-            '<span class="down" title="{}"><span aria-hidden="true">▼</span>{}</span>',
-            _("giảm %(n)s bậc") % {"n": -value},
-            -value,
-        )
-    return format_html('<span class="same" title="{}">=</span>', _("giữ nguyên thứ hạng"))
+    if value == 0:
+        shown = _("giữ hạng") if words else "="
+        return format_html('<span class="same" title="{}">{}</span>', _("giữ nguyên thứ hạng"), shown)
+    n = abs(value)
+    unit = format_html(" {}", ngettext("bậc", "bậc", n)) if words else ""
+    up = value > 0
+    return format_html(
+        '<span class="{}" title="{}"><span aria-hidden="true">{}</span>{}{}</span>',
+        "up" if up else "down",
+        (_("tăng %(n)s bậc") if up else _("giảm %(n)s bậc")) % {"n": n},
+        "▲" if up else "▼",
+        n,
+        unit,
+    )
 
 
 @register.filter
