@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from provinces.models import Era, Gazetteer, Province, Region
-from provinces.text import fold
+from provinces.text import fold, title_from_text
 from reports import tiers
 from reports.derived import statistics_deferred
 from reports.models import (
@@ -141,7 +141,7 @@ def load_articles() -> dict[str, SourceArticle]:
         by_source[url] = article
     for path in sorted((DATA_DIR / "seeds").glob("*.txt")):
         text, url, published = parse_article_file(path)
-        title = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)[:500]
+        title = title_from_text(text)  # a seed's first line can be a dateline or a section name
         article = _upsert_article(url=url, text=text, published_on=published or first_date(text), title=title)
         by_source[f"seed:{path.name}"] = article
     return by_source

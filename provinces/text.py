@@ -100,19 +100,26 @@ def text_fingerprint(text: str) -> str:
 
 TITLE_LENGTH = 200
 _DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
+#: A scraped page's furniture that reads like a sentence: polls, visit counters, font-size links.
+_FURNITURE_LINE = re.compile(r"\b(?:binh chon|thong ke truy cap|luot (?:nguoi )?truy cap|luot xem|co chu)\b")
 
 
 def title_from_text(text: str | None) -> str:
     """An article's headline from its own text: the first line that reads like one, cut at a word under 200
     characters ("…" marks the cut).
 
-    Pasted and scraped articles start with their headline, sometimes after a dateline ("Thứ hai, 19/10/2020")
-    or a section name in capitals ("TIẾP DÂN, GIẢI QUYẾT KN - TC"): those lines, and lines under 15
-    characters, are passed over."""
-    for line in (text or "").splitlines():
-        line = _SPACES.sub(" ", line).strip()
+    Pasted and scraped articles start with their headline, sometimes after a dateline ("Thứ hai, 19/10/2020"),
+    a section name in capitals ("TIẾP DÂN, GIẢI QUYẾT KN - TC") or a page's poll and visit counter ("0 người đã
+    tham gia bình chọn"): those lines, and lines under 15 characters, are passed over. A kicker ending in a
+    colon ("Họp Ban Chỉ đạo cải cách hành chính tỉnh:") runs on into the line under it, the headline proper."""
+    lines = [line for line in (_SPACES.sub(" ", raw).strip() for raw in (text or "").splitlines()) if line]
+    for k, line in enumerate(lines):
         if len(line) < 15 or line.upper() == line or (len(line) < 40 and _DATE.search(line)):
             continue
+        if _FURNITURE_LINE.search(fold(line)):
+            continue
+        if line.endswith(":") and k + 1 < len(lines):
+            line = f"{line} {lines[k + 1]}"
         if len(line) <= TITLE_LENGTH:
             return line
         return line[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"

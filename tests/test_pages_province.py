@@ -20,6 +20,32 @@ def url(slug, **params):
 
 
 @pytest.fixture
+def draft_figure_article(django_user_model):
+    """An article without a title whose only quote about An Giang states a confirmed figure of the 2025
+    edition, still in draft."""
+    from reports.models import Citation, SourceArticle
+    from sources.provenance import confirm
+
+    curator = django_user_model.objects.create_user("bien.tap", password="mat-khau-dai-9", is_staff=True)
+    an_giang = Province.objects.real().get(name="An Giang", valid_to__isnull=True)
+    article = SourceArticle.objects.create(url="https://example.vn/an-giang-du-kien", publisher="example.vn")
+    article.provinces.add(an_giang)
+    quote = "An Giang đạt 86,40% theo kết quả dự kiến chưa công bố."
+    citation = Citation.objects.create(
+        article=article,
+        index=Index.objects.get(code="PAR_INDEX"),
+        year=2025,
+        province=an_giang,
+        metric="score",
+        value_number=Decimal("86.40"),
+        quote=quote,
+    )
+    confirm(citation, curator)
+    assert Edition.objects.get(year=2025, index__code="PAR_INDEX").status == Status.DRAFT
+    return article, quote
+
+
+@pytest.fixture
 def edition_2025(db):
     index = Index.objects.get(code="PAR_INDEX")
     return Edition.objects.create(
@@ -88,6 +114,23 @@ def test_it_lists_source_articles_and_citations(client):
     assert cited
     html = response.content.decode()
     assert reverse("dashboard:article", args=[response.context["articles"][0]["pk"]]) in html
+
+
+def test_an_untitled_article_is_listed_by_a_quote_about_the_unit_not_by_its_address(client):
+    response = client.get(url("quang-ninh"))
+    html = response.content.decode().split('<ul class="articles">', 1)[1].split("</ul>", 1)[0]
+    untitled = [a for a in response.context["articles"] if not a["title"]]
+    assert untitled and all(a["first_quote"] for a in untitled)  # every harvested article quotes the unit
+    for article in untitled:
+        assert f">{article['url']}</a>" not in html  # the address is only the "bản gốc" link
+        assert f"“{article['first_quote'][:40]}" in html
+
+
+def test_a_quote_of_an_unpublished_figure_does_not_name_the_article(client, draft_figure_article):
+    article, quote = draft_figure_article
+    page = client.get(url("an-giang")).content.decode()
+    assert quote[:30] not in page
+    assert reverse("dashboard:article", args=[article.pk]) in page  # still listed, by its address
 
 
 def test_disputed_results_are_marked(client):

@@ -57,3 +57,11 @@ def test_an_articles_headline_is_its_first_line_that_reads_like_one():
     scraped = "Thứ hai,\xa0 19/10/2020\nTIẾP DÂN, GIẢI QUYẾT KN - TC\nHọp Ban Chỉ đạo cải cách hành chính tỉnh\n\nLSO-"
     assert title_from_text(scraped) == "Họp Ban Chỉ đạo cải cách hành chính tỉnh"
     assert title_from_text("") == title_from_text("19/10/2020\nTIN TỨC") == ""
+    kicker = "Thứ hai, 19/10/2020\nHọp Ban Chỉ đạo cải cách hành chính tỉnh:\n\nNhiều ý kiến góp ý nâng cao chỉ số\n"
+    assert title_from_text(kicker) == "Họp Ban Chỉ đạo cải cách hành chính tỉnh: Nhiều ý kiến góp ý nâng cao chỉ số"
+    poll = (
+        "TIẾP DÂN\n\nBình chọn\n\n0 người đã tham gia bình chọn\n\nThống kê truy cập\n\nSố lượng và lượt người truy cập"
+    )
+    assert title_from_text(poll + "\n\n  • Hôm nay 357\n\nBố Trạch nổ lực cải cách hành chính\n") == (
+        "Bố Trạch nổ lực cải cách hành chính"
+    )

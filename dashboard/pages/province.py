@@ -33,6 +33,7 @@ from provinces.lineage import continued, continuing_unit, successor_size, unit_a
 from provinces.models import Era, Province
 from reports import figures
 from reports.models import (
+    Citation,
     DossierStat,
     SourceArticle,
     Status,
@@ -101,7 +102,7 @@ def province_page(slug: str, params: QueryDict, viewer: Viewer) -> dict[str, Any
         trend[edition.pk] = (national, regional)
     citations = _citations_by_result([r.pk for r in own])  # confirmed only: never unreviewed suggestions
     # The unit's articles and, for a merged unit, its predecessors'.
-    articles = [{**a, "url": safe_url(a["url"])} for a in _unit_articles(sorted(unit_ids))]  # http(s) links only
+    articles = [{**a, "url": safe_url(a["url"])} for a in _unit_articles(viewer, sorted(unit_ids))]  # http(s) only
 
     # Series: the unit itself, then each predecessor separately labelled.
     series = []
@@ -295,10 +296,16 @@ def _unit_component_scores(viewer: Viewer, result_ids: list[int]) -> list[tuple]
     )
 
 
-def _unit_articles(unit_ids: list[int]) -> QuerySet[SourceArticle]:
+def _unit_articles(viewer: Viewer, unit_ids: list[int]) -> QuerySet[SourceArticle]:
+    """The unit's articles, each with the first confirmed quote about the unit that the viewer may see: an
+    article stored without a title (most harvested quotes have no page text) is listed by it, not its URL."""
+    quote = viewer.citations(
+        Citation.objects.filter(article=OuterRef("pk"), province_id__in=unit_ids, state=Citation.State.CONFIRMED)
+    )
     return (
         SourceArticle.objects.filter(provinces__in=unit_ids)
         .distinct()
+        .annotate(first_quote=Subquery(quote.order_by("pk").values("quote")[:1]))
         .order_by("-published_on", "title")
-        .values("pk", "title", "url", "publisher", "published_on")
+        .values("pk", "title", "url", "publisher", "published_on", "first_quote")
     )
