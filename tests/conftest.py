@@ -64,3 +64,31 @@ def officer_factory(db, django_user_model):
         )
 
     return make
+
+
+@pytest.fixture
+def confirm_draft_figure(real_data, django_user_model):
+    """Confirms, on an article, An Giang's score 86,40 in the 2025 PAR INDEX edition, which is still a draft:
+    a figure no one but the ministry and An Giang's officers may see."""
+    from decimal import Decimal
+
+    from reports.models import Citation, Edition, Index, Status
+    from sources.provenance import confirm
+
+    def make(article, quote: str):
+        curator = django_user_model.objects.create_user("bien.tap.ban.nhap", password="mat-khau-dai-9", is_staff=True)
+        an_giang = Province.objects.real().get(name="An Giang", valid_to__isnull=True)
+        citation = Citation.objects.create(
+            article=article,
+            index=Index.objects.get(code="PAR_INDEX"),
+            year=2025,
+            province=an_giang,
+            metric="score",
+            value_number=Decimal("86.40"),
+            quote=quote,
+        )
+        confirm(citation, curator)
+        assert Edition.objects.get(year=2025, index__code="PAR_INDEX").status == Status.DRAFT
+        return citation
+
+    return make

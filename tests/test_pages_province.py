@@ -20,28 +20,14 @@ def url(slug, **params):
 
 
 @pytest.fixture
-def draft_figure_article(django_user_model):
-    """An article without a title whose only quote about An Giang states a confirmed figure of the 2025
-    edition, still in draft."""
-    from reports.models import Citation, SourceArticle
-    from sources.provenance import confirm
+def draft_figure_article(confirm_draft_figure):
+    """An article without a title whose only quote about An Giang states a confirmed figure of a draft edition."""
+    from reports.models import SourceArticle
 
-    curator = django_user_model.objects.create_user("bien.tap", password="mat-khau-dai-9", is_staff=True)
-    an_giang = Province.objects.real().get(name="An Giang", valid_to__isnull=True)
     article = SourceArticle.objects.create(url="https://example.vn/an-giang-du-kien", publisher="example.vn")
-    article.provinces.add(an_giang)
+    article.provinces.add(Province.objects.real().get(name="An Giang", valid_to__isnull=True))
     quote = "An Giang đạt 86,40% theo kết quả dự kiến chưa công bố."
-    citation = Citation.objects.create(
-        article=article,
-        index=Index.objects.get(code="PAR_INDEX"),
-        year=2025,
-        province=an_giang,
-        metric="score",
-        value_number=Decimal("86.40"),
-        quote=quote,
-    )
-    confirm(citation, curator)
-    assert Edition.objects.get(year=2025, index__code="PAR_INDEX").status == Status.DRAFT
+    confirm_draft_figure(article, quote)
     return article, quote
 
 

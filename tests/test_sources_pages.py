@@ -3,8 +3,6 @@ figures; unpublished figures and the reader's suggestions never shown to those n
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -12,9 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provinces.models import Province
-from reports.models import Citation, Edition, Index, Result, SourceArticle, Status
+from reports.models import Citation, Result, SourceArticle, Status
 from sources.intake import ingest_article
-from sources.provenance import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -35,25 +32,13 @@ def curator(django_user_model):
 
 
 @pytest.fixture
-def draft_figure(real_data, curator):
+def draft_figure(confirm_draft_figure) -> Citation:
     """A confirmed score of a 2025 edition still in draft (An Giang, 34-unit era)."""
-    an_giang = Province.objects.real().get(name="An Giang", valid_to__isnull=True)
     article, _ = ingest_article(
         text="An Giang công bố kết quả dự kiến\n\nNội dung bài viết về kết quả chưa công bố.",
         url="https://example.vn/ban-nhap",
     )
-    citation = Citation.objects.create(
-        article=article,
-        index=Index.objects.get(code="PAR_INDEX"),
-        year=2025,
-        province=an_giang,
-        metric="score",
-        value_number=Decimal("86.40"),
-        quote="Nội dung bài viết về kết quả chưa công bố.",
-    )
-    confirm(citation, curator)
-    assert Edition.objects.get(year=2025, index__code="PAR_INDEX").status == Status.DRAFT
-    return citation
+    return confirm_draft_figure(article, "Nội dung bài viết về kết quả chưa công bố.")
 
 
 # --- the list ------------------------------------------------------------------------------------
