@@ -345,6 +345,17 @@ def test_the_bench_shows_each_proposal_marked_in_its_sentence(admin_client, benc
     assert "Đoạn cuối" not in page  # another paragraph
 
 
+def test_the_bench_and_the_citation_list_write_a_rank_as_a_whole_number(admin_client, bench):
+    article, url = bench
+    rank = article.citations.get(metric="rank")
+    assert rank.value == Decimal("51")  # stored as a decimal like every figure
+    page = admin_client.get(url).content.decode()
+    assert "Thứ hạng: 51 ·" in page and "51,00" not in page
+    assert "Điểm: 82,92 ·" in page
+    listing = admin_client.get("/admin/reports/citation/", {"article__id__exact": article.pk}).content.decode()
+    assert ">51</td>" in listing and "51,00" not in listing
+
+
 def test_one_click_confirms_or_rejects_a_proposal_and_nothing_else(admin_client, bench):
     article, url = bench
     rank = article.citations.suggested().get(metric="rank")

@@ -34,6 +34,7 @@ from curation.intake import (
     reject_citations,
     repropose_articles,
 )
+from dashboard.templatetags.cchc import stated
 from reports import figures
 from reports.models import (
     Citation,
@@ -483,7 +484,17 @@ class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin)
 
 @admin.register(Citation)
 class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["metric", "value", "index", "year", "subject", "state", "conflict", "quote_excerpt", "article"]
+    list_display = [
+        "metric",
+        "value_stated",
+        "index",
+        "year",
+        "subject",
+        "state",
+        "conflict",
+        "quote_excerpt",
+        "article",
+    ]
     list_filter = ["index", "year", "state", "conflict", "metric", "province__region"]
     search_fields = ["quote", "province__name", "article__title", "component_name"]
     folded_search_fields = ("province__search_text", "quote_search")
@@ -492,6 +503,11 @@ class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     raw_id_fields = ["component_score", "average", "dossier_stat"]
     readonly_fields = ["reviewed_by", "reviewed_at"]
     actions = [confirm_citations, confirm_replacing, reject_citations]
+
+    @admin.display(description=_("giá trị"), ordering="value_number")
+    def value_stated(self, obj):
+        """A rank as a whole number (5, not 5,00), a score with two decimals, a group as written."""
+        return stated(obj.value, obj.metric)
 
     @admin.display(description=_("trích dẫn"))
     def quote_excerpt(self, obj):
