@@ -266,3 +266,40 @@ def test_the_citation_list_shows_each_quote_and_finds_it_without_diacritics(admi
     assert response.status_code == 200
     assert quoted in response.context["cl"].result_list
     assert escape(quoted.quote[:40]) in response.content.decode()
+
+
+def test_the_article_list_names_an_untitled_article_by_the_sentence_quoted_from_it(admin_client, real_data):
+    """Most harvested articles have no page text and so no title: the curator's list shows what they say."""
+    from django.utils.html import escape
+
+    from reports.models import SourceArticle
+
+    article = SourceArticle.objects.filter(title="", citations__isnull=False).distinct().first()
+    assert article is not None
+    first = article.citations.order_by("pk").first()
+    response = admin_client.get(reverse("admin:reports_sourcearticle_changelist"), {"all": ""})
+    page = response.content.decode()
+    assert article in response.context["cl"].result_list
+    assert escape(f"“{first.quote[:40]}") in page
+    assert f">{article.url}</a>" not in page  # the address is no longer the row's name
+
+
+def test_the_citation_list_names_its_columns_in_the_curators_language_and_keeps_rows_short(admin_client, real_data):
+    """Every header is translated, and a source reads 'publisher · date', not the article's whole address."""
+    from django.contrib.admin.templatetags.admin_list import result_headers
+    from django.utils.html import escape
+
+    from reports.models import Citation
+
+    url = reverse("admin:reports_citation_changelist")
+    citation = Citation.objects.exclude(article__publisher="").select_related("article").first()
+    response = admin_client.get(url, {"all": ""})
+    headers = [str(h["text"]) for h in result_headers(response.context["cl"])][1:]  # after the checkbox
+    assert headers == ["loại số liệu", "giá trị", "chỉ số", "năm kết quả", "đơn vị", "trạng thái", "mâu thuẫn",
+                       "trích dẫn", "nguồn"]  # fmt: skip
+    page = response.content.decode()
+    assert escape(citation.article.publisher) in page
+    assert f">{citation.article.url}<" not in page
+    english = admin_client.get(f"/en{url}", {"all": ""})
+    english_headers = [str(h["text"]) for h in result_headers(english.context["cl"])][1:]
+    assert "unit" in english_headers and "source" in english_headers

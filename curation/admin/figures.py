@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -49,6 +50,7 @@ from reports.models import (
     SourceArticle,
     Status,
 )
+from reports.visibility import viewer_of
 
 # --- indices and frameworks -----------------------------------------------------------------------
 
@@ -450,7 +452,7 @@ class ArticleCitationInline(ViewerInlineRowsMixin, admin.TabularInline):
 
 @admin.register(SourceArticle)
 class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "publisher", "published_on", "language", "citation_count", "bench_link"]
+    list_display = ["headline", "publisher", "published_on", "language", "citation_count", "bench_link"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "url", "publisher"]
     folded_search_fields = ("search_text", "provinces__search_text")
@@ -475,7 +477,21 @@ class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin)
         return format_html('<a href="{}">{}</a>', url, gettext("Duyệt"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_citations=Count("citations"))
+        # the first sentence quoted from the article that this curator may see (drafts stay with their viewers)
+        allowed = viewer_of(request).admin_rows(Citation.objects.exclude(state=Citation.State.REJECTED))
+        quotes = Citation.objects.filter(article=OuterRef("pk"), pk__in=allowed.values("pk")).order_by("pk")
+        first_quote = Subquery(quotes.values("quote")[:1])
+        return super().get_queryset(request).annotate(_citations=Count("citations"), _first_quote=first_quote)
+
+    @admin.display(description=_("bài viết"), ordering="title")
+    def headline(self, obj):
+        """Its title; an article stored without one (a harvested quote, no page text) by the sentence quoted from
+        it, as the public list names it, and only then by its address."""
+        if obj.title:
+            return obj.title
+        if obj._first_quote:
+            return f"“{Truncator(obj._first_quote).chars(140)}”"
+        return Truncator(obj.url).chars(90) or str(obj.pk)
 
     @admin.display(description=_("số trích dẫn"), ordering="_citations")
     def citation_count(self, obj):
@@ -489,11 +505,11 @@ class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
         "value_stated",
         "index",
         "year",
-        "subject",
+        "unit",
         "state",
         "conflict",
         "quote_excerpt",
-        "article",
+        "source",
     ]
     list_filter = ["index", "year", "state", "conflict", "metric", "province__region"]
     search_fields = ["quote", "province__name", "article__title", "component_name"]
@@ -508,6 +524,17 @@ class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     def value_stated(self, obj):
         """A rank as a whole number (5, not 5,00), a score with two decimals, a group as written."""
         return stated(obj.value, obj.metric)
+
+    @admin.display(description=_("đơn vị"), ordering="province__name")
+    def unit(self, obj):
+        return obj.subject
+
+    @admin.display(description=_("nguồn"), ordering="article__published_on")
+    def source(self, obj):
+        """Publisher and date, short: the full address made every row several lines tall."""
+        article = obj.article
+        when = date_format(article.published_on, "SHORT_DATE_FORMAT") if article.published_on else ""
+        return " · ".join(part for part in (article.publisher or Truncator(article.url).chars(40), when) if part)
 
     @admin.display(description=_("trích dẫn"))
     def quote_excerpt(self, obj):
