@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["fold", "parse_number", "slugify_vi", "text_fingerprint", "title_from_text"]
+__all__ = ["fold", "or_dash", "parse_number", "slugify_vi", "text_fingerprint", "title_from_text"]
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -90,6 +90,11 @@ def parse_number(raw: str | int | float | Decimal | None) -> Decimal | None:
         return Decimal(sign + text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above rules this out
         raise ValueError(f"not a number: {raw!r}") from exc
+
+
+def or_dash(value) -> str:
+    """A missing value is written '—', never 'None' (English on a Vietnamese page) nor 0."""
+    return "—" if value is None or value == "" else str(value)
 
 
 def text_fingerprint(text: str) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from provinces.models import Era, Province, Region
-from provinces.text import fold, text_fingerprint, title_from_text
+from provinces.text import fold, or_dash, text_fingerprint, title_from_text
 from reports import tiers
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
@@ -369,7 +369,7 @@ class ComponentScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.component} — {self.score}"
+        return f"{self.component} — {or_dash(self.score)}"
 
     def clean(self) -> None:
         if not (self.component_id and self.result_id):
@@ -441,7 +441,7 @@ class PublishedAverage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition} — {self.region or _('cả nước')}: {self.value}"
+        return f"{self.edition} — {self.region or _('cả nước')}: {or_dash(self.value or self.stated)}"
 
 
 class EditionStatistic(models.Model):
@@ -530,7 +530,7 @@ class Standing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.result_id}: {self.rank} ({self.score_change})"
+        return f"{self.result_id}: {or_dash(self.rank)} ({or_dash(self.score_change)})"
 
 
 OPTIONAL = {"null": True, "blank": True}  # a link that may be absent
@@ -774,7 +774,7 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} {self.value}: {self.quote[:60]}"
+        return f"{self.get_metric_display()} {or_dash(self.value)}: {self.quote[:60]}"
 
     def save(self, *args, **kwargs):
         self.quote_search = fold(self.quote)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -9,6 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from provinces.models import Province
 from reports.models import Edition, Result
@@ -73,6 +76,18 @@ def test_autocomplete_finds_provinces_without_diacritics(curator_client):
     )
     assert response.status_code == 200
     assert any("Đà Nẵng" in r["text"] for r in response.json()["results"])
+
+
+def test_the_province_list_and_autocomplete_read_in_name_order(curator_client):
+    """Current units first, then the pre-merger ones, each by name, as the model orders them."""
+    listed = curator_client.get(_admin_url(Province, "changelist"), {"all": ""}).context["cl"].result_list
+    names = [p.name for p in listed]
+    assert names == list(Province.objects.order_by("-era", "name").values_list("name", flat=True))
+    found = curator_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "", "app_label": "reports", "model_name": "result", "field_name": "province"},
+    ).json()["results"]
+    assert [r["text"] for r in found] == [str(p) for p in Province.objects.order_by("-era", "name")[: len(found)]]
 
 
 def test_result_list_shows_change_on_previous_year_in_a_fixed_number_of_queries(curator_client):
@@ -303,3 +318,34 @@ def test_the_citation_list_names_its_columns_in_the_curators_language_and_keeps_
     english = admin_client.get(f"/en{url}", {"all": ""})
     english_headers = [str(h["text"]) for h in result_headers(english.context["cl"])][1:]
     assert "unit" in english_headers and "source" in english_headers
+
+
+# Django and django-simple-history ship no Vietnamese for these; locale/vi carries it
+ADMIN_ENGLISH = ["Show counts", "Model name", "Add link", "Skip to main content", "Toggle theme", "Changed by",
+                 "Change reason", "Comment", "Choose a date", "Reset password", "Raw passwords", "Created", "None",
+                 "Whether the user will be able"]  # fmt: skip
+
+
+def test_every_admin_screen_history_included_speaks_vietnamese(admin_client, real_data):
+    for model in admin.site._registry:
+        urls = [_admin_url(model, "changelist"), _admin_url(model, "add")]
+        obj = model._default_manager.first()
+        if obj is not None:
+            urls += [_admin_url(model, view, obj.pk) for view in ("change", "history", "delete")]
+        for url in urls:
+            response = admin_client.get(url)
+            assert response.status_code == 200, url
+            text = strip_tags(re.sub(r"<(script|style|svg)\b.*?</\1>", "", response.content.decode(), flags=re.S))
+            assert not [phrase for phrase in ADMIN_ENGLISH if re.search(rf"(?<![\w.]){phrase}\b", text)], url
+    english = admin_client.get("/en" + _admin_url(Result, "history", Result.objects.first().pk)).content.decode()
+    assert "Changed by" in english and "Người sửa" not in english
+
+
+def test_the_history_page_writes_a_missing_value_as_a_dash(admin_client, real_data):
+    result = Result.objects.filter(rank__isnull=True).first()
+    result.rank = 7
+    result.save()  # an edit with no reason given
+    page = admin_client.get(_admin_url(Result, "history", result.pk)).content.decode()
+    assert re.search(r"<strong>Thứ hạng:</strong>\s*—\s*&nbsp;&rarr;&nbsp;&nbsp;7", page)
+    assert "None" not in strip_tags(page)
+    assert result.history.first().history_change_reason == ""

@@ -1,8 +1,10 @@
-"""What every admin screen shares: rows filtered by the viewer, and diacritic-insensitive search."""
+"""What every admin screen shares: rows filtered by the viewer, diacritic-insensitive search, the history page."""
 
 from __future__ import annotations
 
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from provinces.text import fold
 from reports.visibility import viewer_of
@@ -56,3 +58,18 @@ class FoldedSearchMixin:
                 condition |= Q(**{f"{field}__contains": folded})
             found = found | queryset.filter(condition)
         return found, may_have_duplicates
+
+
+class WrittenChanges(HistoricalRecordContextHelper):
+    """Before and after of an edit with a missing value written '—', as the pages write it, not 'None'."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return "—" if value is None or value == "" else value
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Who changed what, when and why, with before and after (django-simple-history's history page)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WrittenChanges(self.model, historical_record)

@@ -4,7 +4,7 @@ The admin is staff-only; curators see every edition, drafts included (it is wher
 Computed columns (change on the previous year, percent of a component's maximum, coverage) come
 from ``reports.figures`` over annotations, so a list page costs a fixed number of queries.
 Only users with ``reports.publish_edition`` change an edition's status; publishing needs a date.
-Every model with history uses ``SimpleHistoryAdmin`` (who, when, before and after).
+Every model with history uses ``base.HistoryAdmin`` (who, when, why, before and after).
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from curation import imports
-from curation.admin.base import FoldedSearchMixin, ViewerInlineRowsMixin, ViewerRowsMixin
+from curation.admin.base import FoldedSearchMixin, HistoryAdmin, ViewerInlineRowsMixin, ViewerRowsMixin
 from curation.intake import (
     bench_view,
     confirm_citations,
@@ -36,6 +35,7 @@ from curation.intake import (
     repropose_articles,
 )
 from dashboard.templatetags.cchc import stated
+from provinces.text import or_dash
 from reports import figures
 from reports.models import (
     Citation,
@@ -143,7 +143,7 @@ def can_publish(user) -> bool:
 
 
 @admin.register(Edition)
-class EditionAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
+class EditionAdmin(ViewerRowsMixin, HistoryAdmin):
     form = EditionForm
     action_form = PublishActionForm
     list_display = ["__str__", "index", "year", "status", "announced_on", "units_ranked", "coverage", "is_synthetic"]
@@ -297,7 +297,8 @@ class ComponentScoreInline(ViewerInlineRowsMixin, admin.TabularInline):
 
     @admin.display(description=_("% điểm tối đa"))
     def percent_of_max(self, obj):
-        return figures.percent_of_max(obj.score, obj.component.max_points) if obj.pk else None
+        value = figures.percent_of_max(obj.score, obj.component.max_points) if obj.pk else None
+        return or_dash(value)  # a read-only field would print None as 'None'
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "component":
@@ -328,7 +329,7 @@ def _previous(field: str):
 
 
 @admin.register(Result)
-class ResultAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ResultAdmin(ViewerRowsMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = ["province", "edition", "status", "score", "rank", "group", "change", "disputed"]
     list_filter = ["edition__index", "edition__year", "edition__status", "province__region", "disputed"]
     search_fields = ["province__name", "province__name_en", "group"]
@@ -375,7 +376,7 @@ class ResultAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ComponentScore)
-class ComponentScoreAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ComponentScoreAdmin(ViewerRowsMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = ["result", "component", "score", "max_points", "percent_of_max", "rank"]
     list_filter = ["result__edition__index", "result__edition__year", "result__edition__status", "component__key"]
     search_fields = ["result__province__name", "component__name"]
@@ -393,7 +394,7 @@ class ComponentScoreAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(PublishedAverage)
-class PublishedAverageAdmin(ViewerRowsMixin, SimpleHistoryAdmin):
+class PublishedAverageAdmin(ViewerRowsMixin, HistoryAdmin):
     list_display = ["edition", "region", "value", "disputed"]
     list_filter = ["edition__index", "edition__year", "region", "disputed"]
     list_select_related = ["edition__index", "region"]
@@ -414,7 +415,7 @@ def confirm_quarters(modeladmin, request, queryset):
 
 
 @admin.register(DossierStat)
-class DossierStatAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class DossierStatAdmin(ViewerRowsMixin, FoldedSearchMixin, HistoryAdmin):
     """Quarterly dossier figures: officers enter them on their desk (desk/quarters.py) as *submitted*;
     curators confirm them here (the action, or the status field), which makes them public."""
 
@@ -451,7 +452,7 @@ class ArticleCitationInline(ViewerInlineRowsMixin, admin.TabularInline):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = ["headline", "publisher", "published_on", "language", "citation_count", "bench_link"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "url", "publisher"]
@@ -499,7 +500,7 @@ class SourceArticleAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin)
 
 
 @admin.register(Citation)
-class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class CitationAdmin(ViewerRowsMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = [
         "metric",
         "value_stated",

@@ -76,6 +76,9 @@ class ProvinceAdmin(ViewerRowsMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_select_related = ["region", "successor"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [ProvinceAliasInline, PredecessorInline]
+    # stated here because the count below groups the query, and Django drops Meta.ordering from a grouped
+    # query: the list and the autocomplete came back in no order
+    ordering = ["-era", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_predecessors=Count("predecessors"))
