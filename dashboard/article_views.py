@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -73,7 +73,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
         first_quote=Subquery(first_quote[:1]),
     ).prefetch_related(Prefetch("provinces", queryset=Province.objects.order_by("name").only("name", "slug")))
     if not query:  # a search keeps its best-match order
-        articles = articles.order_by("publisher", "-published_on", "title", "pk")
+        unknown_publisher_last = Case(When(publisher="", then=Value(1)), default=Value(0))
+        articles = articles.order_by(unknown_publisher_last, "publisher", "-published_on", "title", "pk")
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
 
     context = {

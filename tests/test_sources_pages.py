@@ -116,9 +116,14 @@ def test_the_list_groups_articles_by_publisher_and_names_an_untitled_one_by_its_
     page = response.content.decode()
     articles = list(response.context["articles"])
     publishers = [a.publisher for a in articles]
-    assert publishers == sorted(publishers) and len(set(publishers)) > 1
+    assert publishers == sorted(publishers, key=lambda p: (p == "", p)) and len(set(publishers)) > 1
     for publisher in set(publishers) - {""}:
         assert f"<h2>{publisher}</h2>" in page
+    # articles whose publisher is unknown come last, after every named one
+    last = response.context["page"].paginator.num_pages
+    tail = list(client.get(LIST, {"page": last}).context["articles"])
+    assert SourceArticle.objects.filter(publisher="").exists() and tail[-1].publisher == ""
+    assert "Không rõ cơ quan đăng" not in page or publishers[-1] == ""
     untitled = next(a for a in articles if not a.title and a.first_quote)
     assert f"“{untitled.first_quote[:40]}" in page
     assert f">{untitled.url}</a>" not in page

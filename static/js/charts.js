@@ -146,13 +146,17 @@
   // Rotated or long tick labels push the x axis title lower than exportable() can know before drawing:
   // once drawn, measure what lies under the plot and, if the source line would cross it, move the
   // source line (and the legend above it) down and give them room. The taller margin can move the title
-  // again (Plotly re-lays the ticks), so measure once more, a few times at most.
+  // again (Plotly re-lays the ticks), so measure once more, a few times at most. The line starts at the
+  // chart's left edge, not the plot's (long unit names make a wide left margin), and on a narrow screen
+  // it breaks after each ';' rather than running off the chart.
   function clearSourceLine(el, Plotly, tries) {
     var notes = (el.layout && el.layout.annotations) || [];
     var k = notes.length - 1;  // exportable() adds the source line last
     var area = el.querySelector(".nsewdrag");
     if (!el.dataset.source || k < 0 || !area) { return; }
-    var floor = area.getBoundingClientRect().bottom;
+    var box = el.getBoundingClientRect();
+    var plot = area.getBoundingClientRect();
+    var floor = plot.bottom;
     var axis = 0;
     el.querySelectorAll(".xtick text, .g-xtitle text").forEach(function (t) {
       var r = t.getBoundingClientRect();
@@ -161,11 +165,27 @@
     var legend = el.querySelector(".legend");
     var legendHeight = legend ? legend.getBoundingClientRect().height : 0;
     var legendTop = legend ? legend.getBoundingClientRect().top - floor : Infinity;
+    var text = notes[k].text;
+    var drawn = el.querySelector('.annotation[data-index="' + k + '"]');
+    var width = drawn ? drawn.getBoundingClientRect().width : 0;
+    if (width > box.width - 8 && text.indexOf("<br>") < 0) { text = text.replace(/; /g, ";<br>"); }
+    var extra = (text.split("<br>").length - 1) * 13;  // each further line of 10 px text
+    var shift = Math.min(0, Math.round(box.left - plot.left) + 4);
     var sourceTop = -notes[k].yshift;
-    if (sourceTop >= axis + legendHeight + 6 && legendTop >= axis) { return; }
-    axis = Math.ceil(axis);
-    var update = { "margin.b": axis + Math.ceil(legendHeight) + 30 };
-    update["annotations[" + k + "].yshift"] = -(axis + Math.ceil(legendHeight) + 10);
+    var clear = sourceTop >= axis + legendHeight + 6 && legendTop >= axis;
+    if (clear && text === notes[k].text && shift === (notes[k].xshift || 0)) { return; }
+    var update = {};
+    update["annotations[" + k + "].text"] = text;
+    update["annotations[" + k + "].xshift"] = shift;
+    var foot = el.layout.legend;  // a legend at the foot of the chart rises by the lines the break adds
+    if (text !== notes[k].text && foot && foot.yref === "container" && el.layout.height) {
+      update["legend.y"] = (foot.y || 0) + extra / el.layout.height;
+    }
+    if (!clear || extra) {
+      axis = Math.ceil(Math.max(axis, sourceTop - Math.ceil(legendHeight) - 10));
+      update["margin.b"] = axis + Math.ceil(legendHeight) + 30 + extra;
+      update["annotations[" + k + "].yshift"] = -(axis + Math.ceil(legendHeight) + 10);
+    }
     return Plotly.relayout(el, update).then(function () {
       return tries > 1 ? clearSourceLine(el, Plotly, tries - 1) : null;
     });

@@ -53,6 +53,17 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, live_server, name):
     assert width <= 390, f"{name}: the page is {width} px wide at 390 px"
 
 
+def test_on_a_phone_the_rankings_start_on_the_first_screen_under_short_headers(phone, live_server):
+    """The filters sit two to a row so that the coverage line is on the first screen, and a long component
+    name in the table's header wraps into a few lines, not a column of words."""
+    phone.goto(live_server.url + "/xep-hang/")
+    coverage_top = phone.locator("main p.coverage").bounding_box()["y"]
+    assert coverage_top < PHONE["height"] * 0.75, coverage_top
+    header = phone.locator("#rankings-table thead tr").bounding_box()
+    assert phone.locator("#rankings-table thead th.component").count() >= 4  # the components are in the table
+    assert header["height"] < 100, header["height"]
+
+
 def test_an_article_page_fits_a_phone(phone, live_server):
     phone.goto(live_server.url + "/bai-viet/")
     with phone.expect_navigation():
@@ -117,10 +128,11 @@ def test_the_charts_source_line_overlaps_neither_legend_nor_axis_title(phone, li
     phone.wait_for_selector(f'{chart}[data-drawn="1"]')  # laid out again if the source line was in the way
     boxes = phone.evaluate(
         """(chart) => { const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
-                          return r.height ? {top: r.top, bottom: r.bottom} : null; };
+                          return r.height ? {top: r.top, bottom: r.bottom, left: r.left, right: r.right} : null; };
                         const source = [...document.querySelectorAll(chart + ' .annotation')]
                           .find((a) => a.textContent.startsWith('Nguồn'));
                         return {source: box(source), legend: box(document.querySelector(chart + ' .legend')),
+                                chart: box(document.querySelector(chart)),
                                 title: box(document.querySelector(chart + ' .g-xtitle text'))}; }""",
         chart,
     )
@@ -128,6 +140,9 @@ def test_the_charts_source_line_overlaps_neither_legend_nor_axis_title(phone, li
     for other in (boxes["legend"], boxes["title"]):
         if other:
             assert other["bottom"] <= boxes["source"]["top"], boxes  # above the source line, not under it
+    # the whole line is on the chart, from its left edge: broken in two on a phone rather than cut off
+    assert boxes["chart"]["left"] <= boxes["source"]["left"] < boxes["chart"]["left"] + 10, boxes
+    assert boxes["source"]["right"] <= boxes["chart"]["right"], boxes
 
 
 def test_quotes_open_on_tap(phone, live_server):
