@@ -26,6 +26,10 @@
   for at most a minute and a half after a change. It sets no cookie. Anything else (signed in, or a
   session cookie present) is ``private, no-cache``. ``Vary: Cookie`` only: the language is in the URL
   (``cchc_site.middleware.CacheHeaders`` drops the ``Accept-Language`` Django's LocaleMiddleware adds).
+- **New code.** The token a page is keyed by joins the data version with :func:`release`, a digest of the
+  deployed code (templates, static files, catalogues, modules): a deploy that changes what a page looks like
+  starts new keys and ETags although no data changed (Redis outlives the processes it serves), and
+  Last-Modified is never older than the newest of those files.
 - **Outages.** If the cache cannot be reached, the page is rendered uncached (and the failure logged):
   a cache outage slows the site, it never breaks it.
 
@@ -44,10 +48,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
+from functools import cache as once
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -96,7 +103,7 @@ def bump_version() -> tuple[str, float]:
 
 
 def current_version(dataset: str | None = None) -> tuple[str, float]:
-    """(token, time of the last change) of the dataset this site shows."""
+    """(token, time of the last change) of the dataset this site shows, with the code that shows it."""
     key = _version_key(dataset or settings.CCHC_DATASET)
     value = cache.get(key)
     if value is None:
@@ -104,7 +111,31 @@ def current_version(dataset: str | None = None) -> tuple[str, float]:
         value = (f"{time.time_ns():x}", time.time())
         if not cache.add(key, value, timeout=None):
             value = cache.get(key) or value
-    return value
+    code, code_time = release()
+    return f"{value[0]}.{code}", max(value[1], code_time)
+
+
+CODE_FOLDERS = ("templates", "static", "locale", "cchc_site", "provinces", "reports", "sources", "dashboard",
+                "opendata", "desk", "curation")  # fmt: skip
+
+
+def code_fingerprint(roots) -> tuple[str, float]:
+    """(digest, newest modification time) of the names, sizes and times of the files under ``roots``."""
+    digest, newest = hashlib.sha256(), 0.0
+    for root in roots:
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for name in sorted(files):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                newest = max(newest, stat.st_mtime)
+    return digest.hexdigest()[:12], newest
+
+
+@once
+def release() -> tuple[str, float]:
+    """The code this process serves (read once: a deploy restarts the processes)."""
+    return code_fingerprint(Path(settings.BASE_DIR) / folder for folder in CODE_FOLDERS)
 
 
 class _Batch:

@@ -148,3 +148,41 @@ def test_bump_changes_version():
     before = current_version()
     bump_version()
     assert current_version() != before
+
+
+def test_a_deploy_of_new_code_starts_new_pages_without_a_data_change(client, published_result, monkeypatch):
+    """Redis outlives the processes: a page cached by the old code must not be served by the new one."""
+    from dashboard import caching
+
+    url = rankings_url(published_result.edition)
+    monkeypatch.setattr(caching, "release", lambda: ("old-code", 0.0))
+    first = client.get(url)
+    Result.objects.filter(pk=published_result.pk).update(score=Decimal("12.34"))  # no signal: cache kept
+    assert not shows(client.get(url), "12.34")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    monkeypatch.setattr(caching, "release", lambda: ("new-code", 2e9))
+    after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert shows(after, "12.34")  # rendered again, by the new code
+    assert after["Last-Modified"] == "Wed, 18 May 2033 03:33:20 GMT"  # never older than the code
+
+
+def test_the_code_fingerprint_follows_every_file_under_its_folders(tmp_path):
+    import os
+
+    from dashboard.caching import code_fingerprint
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>một</p>")
+    (tmp_path / "templates" / "__pycache__").mkdir()
+    roots = [tmp_path / "templates", tmp_path / "absent"]
+    first = code_fingerprint(roots)
+    assert code_fingerprint(roots) == first  # the same files, the same release
+    (tmp_path / "templates" / "__pycache__" / "x.pyc").write_bytes(b"0")
+    assert code_fingerprint(roots) == first  # compiled bytecode is not code that changed
+    os.utime(page, ns=(1_900_000_000_000_000_000, 1_900_000_000_000_000_000))
+    touched = code_fingerprint(roots)
+    assert touched[0] != first[0] and touched[1] == 1_900_000_000
+    (tmp_path / "templates" / "new.html").write_text("<p>hai</p>")
+    assert code_fingerprint(roots)[0] != touched[0]
