@@ -349,3 +349,18 @@ def test_the_history_page_writes_a_missing_value_as_a_dash(admin_client, real_da
     assert re.search(r"<strong>Thứ hạng:</strong>\s*—\s*&nbsp;&rarr;&nbsp;&nbsp;7", page)
     assert "None" not in strip_tags(page)
     assert result.history.first().history_change_reason == ""
+
+
+def test_a_link_typed_without_its_scheme_is_stored_as_https(admin_user, real_data):
+    """As on the intake form: 'baoquangninh.vn/…' means the https page (Django would prefix http)."""
+    from reports.models import SourceArticle
+
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    article = SourceArticle.objects.first()
+    model_admin = admin.site.get_model_admin(SourceArticle)
+    form_class = model_admin.get_form(request, article)
+    data = {"url": "baoquangninh.vn/chi-so-cai-cach-hanh-chinh", "language": "vi", "title": "Tiêu đề"}
+    form = form_class(data=data, instance=article)
+    form.is_valid()
+    assert form.cleaned_data["url"] == "https://baoquangninh.vn/chi-so-cai-cach-hanh-chinh"

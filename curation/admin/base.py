@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -69,7 +70,11 @@ class WrittenChanges(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Who changed what, when and why, with before and after (django-simple-history's history page)."""
+    """Who changed what, when and why, with before and after (django-simple-history's history page).
+
+    A link typed without its scheme is taken as https, as on the intake form (Django 5 would prefix http)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_historical_record_context_helper(self, request, historical_record):
         return WrittenChanges(self.model, historical_record)
