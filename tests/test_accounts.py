@@ -71,7 +71,7 @@ def test_an_officer_named_for_a_merged_unit_is_attached_to_its_successor(django_
         (("officer", "x.1"), {"password": PASSWORD}, "cần một tỉnh"),
         (("ministry", "x.2", "ca-mau"), {"password": PASSWORD}, "không gắn với tỉnh"),
         (("officer", "x.3", "khong-co-tinh-nay"), {"password": PASSWORD}, "no province with slug"),
-        (("officer", "x.4", "ca-mau"), {"password": "123"}, "too short"),
+        (("officer", "x.4", "ca-mau"), {"password": "123"}, "quá ngắn"),
         (("officer", "x.5", "ca-mau"), {}, "give --password"),
     ],
 )
