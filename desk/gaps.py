@@ -4,7 +4,8 @@ their maxima, the leader and the averages of the latest published edition.
 Rules (the averages and their coverage are ``reports.figures``'):
 - points that could be gained = the component's published maximum − the unit's score; components
   without a published maximum are listed apart (no gain can be stated), never given a guessed one;
-- the leader is the highest score *among the units that have a figure*, and says among how many;
+- the leader is the highest score *among the units that have a figure*, and says among how many; where
+  the unit's own figure is the only one, no leader is named (it would name the unit itself, "among 1");
 - the national and regional averages are computed over the units with component figures, always
   labelled n/N units, and drawn as an average only on enough units (``figures.enough_units``,
   ``Average.is_drawable``); no published component average is stored, so none is claimed;
@@ -63,6 +64,11 @@ class Gap:
     @property
     def other_leaders(self) -> int:
         return max(self.leaders_count - len(self.leaders), 0)
+
+    @property
+    def alone(self) -> bool:
+        """The unit is the only one with a figure: it 'leads' nobody, so no leader is named."""
+        return self.units_held == 1 and self.score is not None
 
 
 def current_framework() -> Framework | None:

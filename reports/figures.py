@@ -377,10 +377,16 @@ class ComponentGap:
     leaders: tuple[str, ...]
     average: Average
     other_leaders: int = 0  # leaders holding the same best score, not named
+    units_held: int = 0
+
+    @property
+    def alone(self) -> bool:
+        """The unit's figure is the only one: it leads nobody, so no leader and no gap to one are stated."""
+        return self.units_held == 1 and self.score is not None
 
     @property
     def gap_to_leader(self) -> Decimal | None:
-        if self.score is None or self.leader_score is None:
+        if self.score is None or self.leader_score is None or self.alone:
             return None
         return _round(self.score - self.leader_score)
 
@@ -428,6 +434,7 @@ def component_gaps(
                 leaders=summary.leaders,
                 average=average_from_totals(None, summary.total, summary.units_held, edition.units_ranked),
                 other_leaders=summary.leaders_count - len(summary.leaders),
+                units_held=summary.units_held,
             )
         )
     return gaps

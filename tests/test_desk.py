@@ -262,6 +262,9 @@ def test_points_lost_on_partial_real_figures_say_what_is_missing(client, officer
     html = response.content.decode()
     assert "phụ lục báo cáo đầy đủ của Bộ Nội vụ" in html
     assert f"chưa đủ đơn vị để tính trung bình ({expected['impact']['n']}/63" in html
+    # Sơn La's figures are the only ones: it is not named as the leader "among 1/63"
+    assert all(g.alone for g in gaps["rows"]) and "chỉ đơn vị này có số liệu (1/63)" in html
+    assert "trong 1/63 đơn vị có số liệu" not in html
 
 
 def test_a_draft_shows_only_the_units_own_component_figures(client, officer_factory, draft_2025):

@@ -91,6 +91,9 @@ def test_gaps_to_the_leader_and_the_average(client):
     organisation = next(g for g in gaps if g.key == "organisation")
     assert organisation.score is not None
     assert organisation.average.kind in ("computed", "missing")
+    # Sơn La's 2024 component figures are the only ones published: it leads nobody
+    alone = [g for g in gaps if g.score is not None and g.units_held == 1]
+    assert alone and all(g.alone and g.gap_to_leader is None for g in alone)
 
 
 def test_it_lists_source_articles_and_citations(client):

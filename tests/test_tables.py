@@ -347,6 +347,7 @@ def gap(**changes) -> ComponentGap:
         "leaders": ("Sơn La", "Tuyên Quang"),
         "average": Average(Decimal("9.14"), "computed", 63, 63),
         "other_leaders": 0,
+        "units_held": 63,
     }
     return ComponentGap(**(fields | changes))
 
@@ -468,6 +469,17 @@ def test_gaps_to_the_leader_and_to_the_average():
         '<td class="num"><span class="up"><span aria-hidden="true">▲</span> +0,24'
         '<span class="sr-only"> (tăng)</span></span></td></tr>'
     ) in html
+
+
+def test_a_unit_whose_figure_is_the_only_one_is_not_called_the_leader():
+    alone = gap(
+        leaders=("Sơn La",), leader_score=Decimal("9.38"), units_held=1, average=Average(None, "computed", 1, 63)
+    )
+    html = str(GapsTable([alone]))
+    assert '<td class="num"><span class="missing">—</span> <small>chỉ đơn vị này có số liệu (1/63)</small></td>' in html
+    assert alone.gap_to_leader is None and "Sơn La" not in html.split("</th>", 7)[-1]
+    with translation.override("en"):
+        assert "only this unit has a figure (1/63)" in str(GapsTable([alone]))
 
 
 def test_leaders_beyond_those_named_are_counted():
