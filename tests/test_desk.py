@@ -267,6 +267,15 @@ def test_points_lost_on_partial_real_figures_say_what_is_missing(client, officer
     assert "trong 1/63 đơn vị có số liệu" not in html
 
 
+def test_a_latest_result_without_a_score_says_so_beside_its_rank(client, officer_factory, real_data):
+    """Sơn La's PAR INDEX 2024 is known by its rank (12/63) only: the card's headline says there is no score."""
+    client.force_login(officer_factory(Province.objects.get(slug="son-la")))
+    html = client.get(desk_url("son-la")).content.decode()
+    card = html.split("PAR INDEX 2024", 1)[1].split("</div>", 1)[0]
+    assert 'class="value"><span class="missing">—</span> <small class="muted">chưa có điểm</small>' in card
+    assert "hạng 12/63" in card
+
+
 def test_a_draft_shows_only_the_units_own_component_figures(client, officer_factory, draft_2025):
     client.force_login(officer_factory(draft_2025["ca-mau"]))
     draft = client.get(desk_url("ca-mau")).context["gaps"]["draft"]
