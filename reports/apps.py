@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _reason_is_never_empty(sender, history_instance, **kwargs) -> None:
+def _reason_is_never_null(sender, history_instance, **kwargs) -> None:
     # An edit without a stated reason stores "" rather than NULL, which the history page would print as 'None'
     if history_instance.history_change_reason is None:
         history_instance.history_change_reason = ""
@@ -18,5 +18,5 @@ class ReportsConfig(AppConfig):
         from .derived import connect_statistics_signals
 
         connect_statistics_signals()
-        pre_create_historical_record.connect(_reason_is_never_empty, dispatch_uid="reports.reason_is_never_empty")
+        pre_create_historical_record.connect(_reason_is_never_null, dispatch_uid="reports.reason_is_never_null")
         from . import checks  # noqa: F401  (registers the stored-links data check)
